@@ -1,0 +1,66 @@
+import Storage
+
+/// Cache-wide operations that need the store but no upstream: `wharf cache stats|purge`,
+/// `/metrics`, and the rebuild token's purge.
+public struct CacheMaintenance: Sendable {
+    public let blobs: BlobStore
+    let entries: Table
+    var inFlight = 0
+
+    static func entriesTable(in environment: StoreEnvironment) throws -> Table {
+        try environment.table("cache.entries")
+    }
+
+    /// Opens the cache tables of a store directly.
+    public init(blobs: BlobStore) throws {
+        self.blobs = blobs
+        self.entries = try Self.entriesTable(in: blobs.environment)
+    }
+
+    init(blobs: BlobStore, entries: Table, inFlight: Int) {
+        self.blobs = blobs
+        self.entries = entries
+        self.inFlight = inFlight
+    }
+
+    var environment: StoreEnvironment { blobs.environment }
+
+    /// Deletes every entry whose key (`host/path`) starts with `prefix`; returns how many.
+    public func purge(prefix: String) async throws -> Int {
+        let scanFrom = Array(StoreKey.make(prefix).prefix(StoreKey.keptPrefixLength))
+        let blobs = blobs, entries = entries
+        return try await environment.write { txn in
+            var doomed: [([UInt8], CacheEntry)] = []
+            try txn.scan(entries, prefix: scanFrom) { key, value in
+                let entry = try CacheEntry.decode(value)
+                if entry.key.hasPrefix(prefix) { doomed.append((Array(key), entry)) }
+                return true
+            }
+            for (key, entry) in doomed {
+                try txn.delete(entries, key: key)
+                if let body = entry.body { try blobs.release(body, in: txn) }
+            }
+            return doomed.count
+        }
+    }
+
+    public struct Statistics: Sendable {
+        public var entries: Int
+        public var blobs: BlobStore.Statistics
+        public var store: StoreEnvironment.Statistics
+        public var inFlight: Int
+    }
+
+    public func entryCount() throws -> Int {
+        try environment.read { try $0.count(entries) }
+    }
+
+    public func statistics() throws -> Statistics {
+        Statistics(
+            entries: try environment.read { try $0.count(entries) },
+            blobs: try blobs.statistics(),
+            store: try environment.statistics(),
+            inFlight: inFlight
+        )
+    }
+}

@@ -1,0 +1,302 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import Metrics
+import NIOCore
+import NIOHTTP1
+import Storage
+import Synchronization
+
+/// The caching proxy in front of the allowlisted CDNs. Entries live in the `cache.entries` table;
+/// bodies are blobs. Misses are fetched once per key however many requests ask (single-flight).
+public final class EdgeCache: Sendable {
+    public let configuration: EdgeCacheConfiguration
+    public let blobs: BlobStore
+    let entries: Table
+    private let client: HTTPClient
+    private let flights = Mutex<[String: Flight]>([:])
+    private let metrics: EdgeCacheMetrics
+    private let logger: Logger
+
+    public init(blobs: BlobStore, configuration: EdgeCacheConfiguration, metrics: any MetricsFactory, logger: Logger) throws {
+        self.configuration = configuration
+        self.blobs = blobs
+        self.entries = try CacheMaintenance.entriesTable(in: blobs.environment)
+        self.metrics = EdgeCacheMetrics(factory: metrics)
+        self.logger = logger
+        var clientConfiguration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .milliseconds(Int64(configuration.connectTimeout * 1000)), read: .milliseconds(Int64(configuration.readTimeout * 1000))),
+            decompression: .disabled
+        )
+        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+    }
+
+    public var environment: StoreEnvironment { blobs.environment }
+
+    /// Waits (up to `timeout` seconds) for running upstream fetches to finish storing what they got.
+    public func drain(timeout: Double = 10) async {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while flights.withLock({ !$0.isEmpty }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Closes upstream connections; call once, after the server stopped taking requests.
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    // MARK: lookup
+
+    /// Answers `address` from the store when fresh, otherwise from the upstream (once per key),
+    /// falling back to a stale copy when the upstream fails or Wharf is offline.
+    public func lookup(_ address: CacheAddress) async throws(EdgeCacheError) -> CacheResponse {
+        let now = Date().timeIntervalSince1970
+        let cached = try readEntry(address.key)
+        if let (entry, preloaded) = cached, entry.isFresh(at: now) || configuration.offline {
+            if entry.isFresh(at: now) { metrics.hits.increment() } else { metrics.stale.increment() }
+            return CacheResponse(entry: entry, source: entry.isFresh(at: now) ? .hit : .stale, body: body(of: entry, preloaded: preloaded))
+        }
+        if configuration.offline {
+            throw EdgeCacheError(.offlineMiss, "offline and not cached: \(address)")
+        }
+        let stale = cached?.0
+        let (flight, leads) = flights.withLock { flights -> (Flight, Bool) in
+            if let running = flights[address.key] { return (running, false) }
+            let flight = Flight(key: address.key, blobs: blobs)
+            flights[address.key] = flight
+            return (flight, true)
+        }
+        if leads {
+            metrics.misses.increment()
+            Task { await self.fetch(address, into: flight, stale: stale) }
+        } else {
+            metrics.coalesced.increment()
+        }
+        switch await flight.awaitHead() {
+        case .streaming(let contentType, let contentLength):
+            let entry = CacheEntry(
+                key: address.key, status: 200, contentType: contentType, location: nil, upstreamETag: nil,
+                lastModified: nil, body: nil, storedAt: now,
+                freshUntil: FreshnessPolicy.isImmutable(address) ? .infinity : now
+            )
+            return CacheResponse(entry: entry, source: leads ? .miss : .coalesced, body: .live(LiveBody(flight: flight, contentLength: contentLength)))
+        case .stored(let entry):
+            let source: CacheResponse.Source = stale != nil && entry.body == stale?.body && entry.status == stale?.status ? .revalidated : (leads ? .miss : .coalesced)
+            let preloaded = try readEntry(address.key)?.1
+            return CacheResponse(entry: entry, source: source, body: body(of: entry, preloaded: preloaded))
+        case .failed(let error):
+            guard let stale else { throw error }
+            metrics.stale.increment()
+            logger.warning("serving stale copy", metadata: ["key": "\(address.key)", "error": "\(error.message)"])
+            return CacheResponse(entry: stale, source: .stale, body: body(of: stale, preloaded: cached?.1))
+        }
+    }
+
+    private func body(of entry: CacheEntry, preloaded: ByteBuffer?) -> CacheBody {
+        guard let ref = entry.body else { return .none }
+        return .stored(ref, preloaded: preloaded)
+    }
+
+    /// The entry for `key` and, when its body fits one chunk, the body itself, in one snapshot.
+    public func readEntry(_ key: String) throws(EdgeCacheError) -> (CacheEntry, ByteBuffer?)? {
+        do {
+            return try environment.read { txn -> (CacheEntry, ByteBuffer?)? in
+                guard let entry = try txn.withValue(entries, key: StoreKey.make(key), CacheEntry.decode) else { return nil }
+                guard let ref = entry.body, ref.chunkCount <= 1 else { return (entry, nil) }
+                if ref.size == 0 { return (entry, ByteBuffer()) }
+                let bytes = try blobs.withChunk(ref.id, index: 0, in: txn) { ByteBuffer(bytes: $0) }
+                return (entry, bytes)
+            }
+        } catch {
+            throw EdgeCacheError(.storage, "reading the cache failed: \(error)")
+        }
+    }
+
+    // MARK: fetching
+
+    func upstreamURL(_ address: CacheAddress) -> String? {
+        guard let origin = configuration.upstreams.origin(for: address.host) else { return nil }
+        return "\(origin)\(address.encodedPath)" + (address.query.map { "?\($0)" } ?? "")
+    }
+
+    /// Takes `flight` out of the joinable set before its outcome is published, so a request that
+    /// arrives after the outcome reads the store instead of joining a finished fetch.
+    private func settle(_ flight: Flight, _ address: CacheAddress, _ publish: (Flight) -> Void) {
+        flights.withLock { flights in
+            if flights[address.key] === flight { flights[address.key] = nil }
+        }
+        publish(flight)
+    }
+
+    /// Runs one upstream request for `flight` and stores what it yields.
+    private func fetch(_ address: CacheAddress, into flight: Flight, stale: CacheEntry?) async {
+        defer {
+            flights.withLock { flights in
+                if flights[address.key] === flight { flights[address.key] = nil }
+            }
+        }
+        guard let url = upstreamURL(address) else {
+            settle(flight, address) { $0.fail(EdgeCacheError(.hostNotAllowed, "host '\(address.host)' is not in the upstream allowlist")) }
+            return
+        }
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "User-Agent", value: configuration.userAgent)
+        request.headers.add(name: "Accept-Encoding", value: "identity")
+        if let stale, stale.status == 200 {
+            if let etag = stale.upstreamETag { request.headers.add(name: "If-None-Match", value: etag) }
+            if let modified = stale.lastModified { request.headers.add(name: "If-Modified-Since", value: modified) }
+        }
+        let started = ContinuousClock.now
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .milliseconds(Int64(configuration.readTimeout * 1000)), logger: logger)
+        } catch {
+            metrics.upstreamErrors.increment()
+            settle(flight, address) { $0.fail(EdgeCacheError(.upstreamUnavailable, "could not fetch \(address) from \(url): \(error)")) }
+            return
+        }
+        metrics.upstreamLatency.record(duration: ContinuousClock.now - started)
+        let now = Date().timeIntervalSince1970
+        let status = Int(response.status.code)
+        let headers = response.headers
+        do {
+            switch status {
+            case 200:
+                try await receive(response, address: address, into: flight, now: now)
+                return
+            case 304 where stale != nil:
+                var entry = stale!
+                entry.storedAt = now
+                entry.freshUntil = now + configuration.freshness.lifetime(cacheControl: headers.first(name: "cache-control"))
+                if let etag = headers.first(name: "etag") { entry.upstreamETag = etag }
+                metrics.revalidated.increment()
+                try await store(entry, blob: nil, keepBody: true)
+                settle(flight, address) { $0.publish(.stored(entry)) }
+            case 301, 302, 303, 307, 308:
+                _ = try? await response.body.collect(upTo: 1 << 20)
+                let location = try redirectTarget(headers.first(name: "location"), from: url, address: address)
+                let entry = CacheEntry(
+                    key: address.key, status: status, contentType: nil, location: location, upstreamETag: nil, lastModified: nil,
+                    body: nil, storedAt: now, freshUntil: freshness(for: address, headers: headers, now: now)
+                )
+                try await store(entry, blob: nil, keepBody: false)
+                settle(flight, address) { $0.publish(.stored(entry)) }
+            case 404, 410:
+                _ = try? await response.body.collect(upTo: 1 << 20)
+                let entry = CacheEntry(
+                    key: address.key, status: 404, contentType: nil, location: nil, upstreamETag: nil, lastModified: nil,
+                    body: nil, storedAt: now, freshUntil: now + configuration.freshness.negativeLifetime
+                )
+                try await store(entry, blob: nil, keepBody: false)
+                settle(flight, address) { $0.publish(.stored(entry)) }
+            default:
+                _ = try? await response.body.collect(upTo: 1 << 20)
+                metrics.upstreamErrors.increment()
+                settle(flight, address) { $0.fail(EdgeCacheError(.upstreamStatus(status), "\(url) answered \(status)")) }
+            }
+        } catch let error as EdgeCacheError {
+            settle(flight, address) { $0.fail(error) }
+        } catch {
+            settle(flight, address) { $0.fail(EdgeCacheError(.storage, "storing \(address) failed: \(error)")) }
+        }
+    }
+
+    /// Streams a 200 body into a blob and into the flight; commits the entry only when every
+    /// byte arrived (matching Content-Length when the upstream gave one).
+    private func receive(_ response: HTTPClientResponse, address: CacheAddress, into flight: Flight, now: Double) async throws {
+        let headers = response.headers
+        let expected = headers.first(name: "content-length").flatMap(Int.init)
+        if let expected, expected > configuration.maxObjectSize {
+            throw EdgeCacheError(.objectTooLarge, "\(address) is \(expected) bytes, over max_object_size (\(configuration.maxObjectSize))")
+        }
+        var contentType = headers.first(name: "content-type") ?? ""
+        if contentType.isEmpty || contentType.hasPrefix("application/octet-stream") { contentType = MediaType.forPath(address.path) }
+        let writer = blobs.makeWriter()
+        flight.begin(pendingID: writer.id)
+        flight.publish(.streaming(contentType: contentType, contentLength: expected))
+        do {
+            for try await buffer in response.body {
+                if writer.byteCount + buffer.readableBytes > configuration.maxObjectSize {
+                    throw EdgeCacheError(.objectTooLarge, "\(address) exceeds max_object_size (\(configuration.maxObjectSize))")
+                }
+                buffer.withUnsafeReadableBytes { writer.append($0) }
+                flight.append(buffer)
+                if writer.bufferedBytes >= blobs.chunkSize {
+                    try await writer.flush()
+                    flight.persisted(chunks: writer.flushedChunks)
+                }
+            }
+            if let expected, writer.byteCount != expected {
+                throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream sent \(writer.byteCount) of \(expected) bytes")
+            }
+            let finished = try await writer.finish()
+            flight.persisted(chunks: writer.flushedChunks)
+            let entry = CacheEntry(
+                key: address.key, status: 200, contentType: contentType, location: nil,
+                upstreamETag: headers.first(name: "etag"), lastModified: headers.first(name: "last-modified"),
+                body: nil, storedAt: now, freshUntil: freshness(for: address, headers: headers, now: now)
+            )
+            let stored = try await store(entry, blob: finished, keepBody: false)
+            settle(flight, address) { $0.finish(stored.body!) }
+        } catch let error as EdgeCacheError {
+            await writer.abort()
+            metrics.upstreamErrors.increment()
+            throw error
+        } catch let error as StorageError {
+            await writer.abort()
+            throw EdgeCacheError(.storage, "storing \(address) failed: \(error)")
+        } catch {
+            await writer.abort()
+            metrics.upstreamErrors.increment()
+            throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream body failed: \(error)")
+        }
+    }
+
+    private func freshness(for address: CacheAddress, headers: HTTPHeaders, now: Double) -> Double {
+        if FreshnessPolicy.isImmutable(address) { return .infinity }
+        return now + configuration.freshness.lifetime(cacheControl: headers.first(name: "cache-control"))
+    }
+
+    /// Maps an upstream `Location` to a Wharf path (`/cdn/host/path`). A target outside the
+    /// allowlist is refused: the redirect is never followed or passed on.
+    private func redirectTarget(_ location: String?, from url: String, address: CacheAddress) throws(EdgeCacheError) -> String {
+        guard let location, let base = URL(string: url), let resolved = URL(string: location, relativeTo: base),
+              let components = URLComponents(url: resolved.absoluteURL, resolvingAgainstBaseURL: true),
+              let (host, path) = configuration.upstreams.locate(components, preferring: address.host)
+        else {
+            throw EdgeCacheError(.redirectNotAllowed, "\(address) redirects to \(location ?? "nowhere"), outside the upstream allowlist")
+        }
+        let target = try CacheAddress.parse(Substring(host + path), query: components.percentEncodedQuery, upstreams: configuration.upstreams)
+        return "/cdn/\(target.host)\(target.encodedPath)" + (target.query.map { "?\($0)" } ?? "")
+    }
+
+    /// Writes `entry` (with `blob` committed as its body, or the old body kept) and releases the
+    /// body it replaces, in one transaction: the record is the commit point.
+    @discardableResult
+    private func store(_ entry: CacheEntry, blob: FinishedBlob?, keepBody: Bool) async throws -> CacheEntry {
+        let key = StoreKey.make(entry.key)
+        let blobs = blobs, entries = entries
+        return try await environment.write { txn in
+            var entry = entry
+            let old = try txn.withValue(entries, key: key, CacheEntry.decode)
+            if let blob {
+                entry.body = try blobs.commit(blob, in: txn)
+            } else if keepBody {
+                entry.body = old?.body
+            }
+            if let oldBody = old?.body, !(keepBody && blob == nil) {
+                try blobs.release(oldBody, in: txn)
+            }
+            try txn.put(entries, key: key, value: entry.encoded())
+            return entry
+        }
+    }
+
+    // MARK: maintenance
+
+    /// Purge and statistics over this cache's store (also usable without a server).
+    public var maintenance: CacheMaintenance { CacheMaintenance(blobs: blobs, entries: entries, inFlight: flights.withLock { $0.count }) }
+}

@@ -1,0 +1,32 @@
+/// Everything the edge cache needs to know from proxy.conf and the command line.
+public struct EdgeCacheConfiguration: Sendable {
+    public var upstreams: UpstreamSet
+    /// Never contact an upstream: cached entries are served (even stale), misses fail with `offlineMiss`.
+    public var offline: Bool
+    public var freshness: FreshnessPolicy
+    /// Larger upstream objects are refused and not cached.
+    public var maxObjectSize: Int
+    /// Seconds to open a connection to an origin.
+    public var connectTimeout: Double
+    /// Seconds to wait for an origin's status line, and the longest silence allowed within a body.
+    public var readTimeout: Double
+    public var userAgent: String
+
+    public init(
+        upstreams: UpstreamSet = UpstreamSet(),
+        offline: Bool = false,
+        freshness: FreshnessPolicy = FreshnessPolicy(),
+        maxObjectSize: Int = 100 << 20,
+        connectTimeout: Double = 10,
+        readTimeout: Double = 30,
+        userAgent: String = "wharf/0.1"
+    ) {
+        self.upstreams = upstreams
+        self.offline = offline
+        self.freshness = freshness
+        self.maxObjectSize = maxObjectSize
+        self.connectTimeout = connectTimeout
+        self.readTimeout = readTimeout
+        self.userAgent = userAgent
+    }
+}

@@ -1,0 +1,47 @@
+import CLMDB
+
+/// Everything that can go wrong below the domain: LMDB failures and on-disk format problems.
+public struct StorageError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// An LMDB call failed with this return code.
+        case lmdb(Int32)
+        /// The store on disk was written by an incompatible format version.
+        case incompatibleFormat(found: String, expected: String)
+        /// A value read back from the store could not be decoded.
+        case corruptRecord
+        /// A blob was used after it was finished, or its chunks are missing.
+        case invalidBlob
+    }
+
+    public let kind: Kind
+    public let operation: String
+
+    public init(_ kind: Kind, operation: String) {
+        self.kind = kind
+        self.operation = operation
+    }
+
+    public var description: String {
+        switch kind {
+        case .lmdb(let code):
+            let message = String(cString: mdb_strerror(code))
+            return "storage: \(operation) failed: \(message) (\(code))"
+        case .incompatibleFormat(let found, let expected):
+            return "storage: the store was written with format \(found), this build reads format \(expected)"
+        case .corruptRecord:
+            return "storage: \(operation): a record could not be decoded"
+        case .invalidBlob:
+            return "storage: \(operation): the blob is missing or already finished"
+        }
+    }
+
+    /// True when the write ran out of map space; the writer grows the map and retries.
+    var isMapFull: Bool { kind == .lmdb(MDB_MAP_FULL) }
+    var isMapResized: Bool { kind == .lmdb(MDB_MAP_RESIZED) }
+}
+
+/// Turns an LMDB return code into a thrown `StorageError`.
+@inline(__always)
+func check(_ code: Int32, _ operation: @autoclosure () -> String) throws {
+    if code != 0 { throw StorageError(.lmdb(code), operation: operation()) }
+}

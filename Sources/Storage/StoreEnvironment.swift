@@ -1,0 +1,189 @@
+import CLMDB
+import Dispatch
+import Glibc
+import Synchronization
+
+/// The one LMDB environment of the process. Reads run inline in short snapshots; every write
+/// goes through one serial writer queue, which also grows the map when a write finds it full.
+public final class StoreEnvironment: @unchecked Sendable {
+    /// Written on creation, checked on open: a store from another format is refused, not misread.
+    public static let formatVersion = "wharf-store-1"
+
+    public let path: String
+    let env: OpaquePointer
+    private let gate = ResizeGate()
+    private let writer = DispatchQueue(label: "wharf.storage.writer", qos: .userInitiated)
+    private let tables = Mutex<[String: Table]>([:])
+    private let closed = Atomic<Bool>(false)
+    public let options: StoreOptions
+
+    /// Opens (creating if needed) the environment in the directory `path`.
+    public init(path: String, options: StoreOptions = StoreOptions()) throws {
+        self.path = path
+        self.options = options
+        try Self.makeDirectory(path)
+        var env: OpaquePointer?
+        try check(mdb_env_create(&env), "env create")
+        guard let env else { throw StorageError(.lmdb(ENOMEM), operation: "env create") }
+        self.env = env
+        do {
+            try check(mdb_env_set_maxdbs(env, 64), "set maxdbs")
+            try check(mdb_env_set_maxreaders(env, options.maxReaders), "set maxreaders")
+            try check(mdb_env_set_mapsize(env, max(options.mapSize, 1 << 20)), "set mapsize")
+            var flags = UInt32(MDB_NOTLS)
+            if !options.durableMetaSync { flags |= UInt32(MDB_NOMETASYNC) }
+            try check(mdb_env_open(env, path, flags, 0o644), "open \(path)")
+            var dead: Int32 = 0
+            try check(mdb_reader_check(env, &dead), "reader check")
+        } catch {
+            close()  // a throwing init still runs deinit once every property is set: close() only once
+            throw error
+        }
+        let meta = try table("meta")
+        let expected = Self.formatVersion
+        let found: String? = try writeNow { txn in
+            if let existing = try txn.get(meta, key: StoreKey.make("format")) {
+                return String(decoding: existing, as: UTF8.self)
+            }
+            try txn.put(meta, key: StoreKey.make("format"), value: Array(expected.utf8))
+            return nil
+        }
+        if let found, found != expected {
+            close()
+            throw StorageError(.incompatibleFormat(found: found, expected: expected), operation: "open \(path)")
+        }
+    }
+
+    deinit { close() }
+
+    /// Closes the environment; later calls do nothing. Callers must have stopped using it.
+    public func close() {
+        if closed.exchange(true, ordering: .acquiringAndReleasing) { return }
+        writer.sync {}
+        gate.withExclusive { mdb_env_close(env) }
+    }
+
+    private static func makeDirectory(_ path: String) throws {
+        var components: [String] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
+            components.append(String(part))
+            let prefix = components.joined(separator: "/")
+            if prefix.isEmpty { continue }
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw StorageError(.lmdb(errno), operation: "mkdir \(prefix)")
+            }
+        }
+    }
+
+    /// Opens (creating when missing) a named table. Call at start-up, not per request.
+    public func table(_ name: String) throws -> Table {
+        if let known = tables.withLock({ $0[name] }) { return known }
+        let table: Table = try writeNow { txn in
+            var dbi: MDB_dbi = 0
+            try check(mdb_dbi_open(txn.txn, name, UInt32(MDB_CREATE), &dbi), "open table \(name)")
+            return Table(name: name, dbi: dbi)
+        }
+        tables.withLock { $0[name] = table }
+        return table
+    }
+
+    // MARK: reads
+
+    /// Runs `body` in a read snapshot. Keep it short: long readers block page reuse.
+    public func read<T>(_ body: (borrowing ReadTransaction) throws -> T) throws -> T {
+        while true {
+            let outcome: T? = try gate.withShared {
+                var txn: OpaquePointer?
+                let rc = mdb_txn_begin(env, nil, UInt32(MDB_RDONLY), &txn)
+                if rc == MDB_MAP_RESIZED { return nil }
+                try check(rc, "begin read")
+                defer { mdb_txn_abort(txn) }
+                return try body(ReadTransaction(txn: txn!))
+            }
+            if let outcome { return outcome }
+            try adoptResizedMap()
+        }
+    }
+
+    // MARK: writes
+
+    /// Runs `body` in a write transaction on the writer queue and commits it. On a full map the
+    /// transaction is aborted, the map doubled and `body` run again, so no caller ever sees it.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (borrowing WriteTransaction) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            writer.async {
+                continuation.resume(with: Result { try self.runWrite(body) })
+            }
+        }
+    }
+
+    /// The synchronous form, for start-up and command-line tools; never call it from the writer.
+    public func writeNow<T>(_ body: (borrowing WriteTransaction) throws -> T) throws -> T {
+        try writer.sync { try runWrite(body) }
+    }
+
+    private func runWrite<T>(_ body: (borrowing WriteTransaction) throws -> T) throws -> T {
+        while true {
+            do {
+                return try gate.withShared {
+                    var txn: OpaquePointer?
+                    try check(mdb_txn_begin(env, nil, 0, &txn), "begin write")
+                    let value: T
+                    do {
+                        value = try body(WriteTransaction(txn: txn!))
+                    } catch {
+                        mdb_txn_abort(txn)
+                        throw error
+                    }
+                    // mdb_txn_commit frees the transaction even when it fails: never abort after it.
+                    try check(mdb_txn_commit(txn), "commit")
+                    return value
+                }
+            } catch let error as StorageError where error.isMapFull {
+                try growMap()
+            } catch let error as StorageError where error.isMapResized {
+                try adoptResizedMap()
+            }
+        }
+    }
+
+    /// Doubles the map once every transaction of the process has ended.
+    private func growMap() throws {
+        try gate.withExclusive {
+            var info = MDB_envinfo()
+            try check(mdb_env_info(env, &info), "env info")
+            try check(mdb_env_set_mapsize(env, info.me_mapsize * 2), "grow map")
+        }
+    }
+
+    /// Another process grew the map: take its size (LMDB reads it back when given zero).
+    private func adoptResizedMap() throws {
+        try gate.withExclusive {
+            try check(mdb_env_set_mapsize(env, 0), "adopt map size")
+        }
+    }
+
+    // MARK: statistics
+
+    public struct Statistics: Sendable {
+        public var mapSize: Int
+        public var usedBytes: Int
+        public var pageSize: Int
+        public var readers: Int
+    }
+
+    public func statistics() throws -> Statistics {
+        try gate.withShared {
+            var info = MDB_envinfo()
+            var stat = MDB_stat()
+            try check(mdb_env_info(env, &info), "env info")
+            try check(mdb_env_stat(env, &stat), "env stat")
+            return Statistics(
+                mapSize: info.me_mapsize,
+                usedBytes: (info.me_last_pgno + 1) * Int(stat.ms_psize),
+                pageSize: Int(stat.ms_psize),
+                readers: Int(info.me_numreaders)
+            )
+        }
+    }
+}

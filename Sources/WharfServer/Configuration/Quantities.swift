@@ -1,0 +1,44 @@
+/// Parsers for the human-friendly sizes and durations of proxy.conf.
+enum Quantities {
+    /// `"1 GiB"`, `"100 MiB"`, `"10 MB"`, `"512KiB"` or a plain byte count.
+    static func bytes(_ value: TOMLValue, key: String) throws(ConfigurationError) -> Int {
+        switch value {
+        case .integer(let bytes) where bytes >= 0: return bytes
+        case .string(let text):
+            let (number, unit) = split(text)
+            let factors: [String: Double] = [
+                "": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1_000_000, "mb": 1_000_000, "g": 1_000_000_000, "gb": 1_000_000_000,
+                "kib": 1024, "mib": 1_048_576, "gib": 1_073_741_824, "tib": 1_099_511_627_776, "tb": 1e12,
+            ]
+            guard let number, let factor = factors[unit.lowercased()], number >= 0 else {
+                throw ConfigurationError("\(key): '\(text)' is not a size (use bytes or a unit: KB, MB, GB, KiB, MiB, GiB)")
+            }
+            return Int(number * factor)
+        default:
+            throw ConfigurationError("\(key): expected a size such as \"100 MiB\", found \(value.typeName)")
+        }
+    }
+
+    /// `"60d"`, `"12h"`, `"5m"`, `"30s"`, `"250ms"` or a plain number of seconds.
+    static func seconds(_ value: TOMLValue, key: String) throws(ConfigurationError) -> Double {
+        switch value {
+        case .integer(let seconds) where seconds >= 0: return Double(seconds)
+        case .float(let seconds) where seconds >= 0: return seconds
+        case .string(let text):
+            let (number, unit) = split(text)
+            let factors: [String: Double] = ["": 1, "ms": 0.001, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604_800]
+            guard let number, let factor = factors[unit.lowercased()], number >= 0 else {
+                throw ConfigurationError("\(key): '\(text)' is not a duration (use ms, s, m, h, d or w)")
+            }
+            return number * factor
+        default:
+            throw ConfigurationError("\(key): expected a duration such as \"30s\", found \(value.typeName)")
+        }
+    }
+
+    private static func split(_ text: String) -> (Double?, String) {
+        let trimmed = text.filter { $0 != " " && $0 != "_" }
+        let digits = trimmed.prefix { $0.isNumber || $0 == "." }
+        return (Double(digits), String(trimmed.dropFirst(digits.count)))
+    }
+}

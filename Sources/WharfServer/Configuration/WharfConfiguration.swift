@@ -1,0 +1,225 @@
+import EdgeCache
+import Foundation
+import Logging
+import Storage
+
+/// Wharf's settings: proxy.conf's keys with their documented defaults, then command-line overrides.
+public struct WharfConfiguration: Sendable {
+    public struct User: Sendable, Equatable {
+        public var name: String
+        public var key: String
+        public var admin: Bool
+    }
+
+    public var listenHost = "127.0.0.1"
+    public var listenPort = 4001
+    /// Base of every URL Wharf writes; derived from `listen` unless set.
+    public var publicURL: String?
+    public var dataDirectory = ".wharf"
+    public var offline = false
+    public var logLevel: Logger.Level = .info
+    public var accessLog = true
+
+    public var mapSize = 1 << 30
+    public var maxObjectSize = 100 << 20
+
+    public var minimumFreshness: Double = 60
+    public var negativeLifetime: Double = 60
+    public var connectTimeout: Double = 10
+    public var readTimeout: Double = 30
+
+    public var upstreams: [(host: String, origin: String)] = WharfConfiguration.defaultUpstreams
+
+    public var jwtSecret = ""
+    public var tokenLifetime: Double = 60 * 86400
+    public var users: [User] = []
+
+    public static let defaultUpstreams: [(host: String, origin: String)] = [
+        ("ga.jspm.io", "https://ga.jspm.io"),
+        ("api.jspm.io", "https://api.jspm.io"),
+        ("registry.npmjs.org", "https://registry.npmjs.org"),
+        ("unpkg.com", "https://unpkg.com"),
+        ("cdn.jsdelivr.net", "https://cdn.jsdelivr.net"),
+        ("esm.sh", "https://esm.sh"),
+    ]
+
+    public init() {}
+
+    /// The effective public URL, without a trailing slash.
+    public var resolvedPublicURL: String {
+        if let publicURL {
+            return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        }
+        let host = listenHost == "0.0.0.0" || listenHost == "::" ? "localhost" : listenHost
+        return "http://\(host.contains(":") ? "[\(host)]" : host):\(listenPort)"
+    }
+
+    // MARK: loading
+
+    /// Reads `path`, or `./proxy.conf` when `path` is nil and that file exists, else the defaults.
+    public static func load(path: String?) throws(ConfigurationError) -> WharfConfiguration {
+        let file = path ?? (FileManager.default.fileExists(atPath: "proxy.conf") ? "proxy.conf" : nil)
+        guard let file else { return WharfConfiguration() }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ConfigurationError("cannot read configuration file \(file)")
+        }
+        do {
+            return try WharfConfiguration(toml: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw ConfigurationError("\(file): \(error.message)")
+        }
+    }
+
+    public init(toml text: String) throws(ConfigurationError) {
+        let root: TOMLTable
+        do { root = try TOMLParser.parse(text) } catch { throw ConfigurationError(error.description) }
+        for (key, value) in root.entries {
+            switch key {
+            case "listen": try setListen(try Self.string(value, key: key))
+            case "public_url": publicURL = try Self.string(value, key: key)
+            case "data_dir": dataDirectory = try Self.string(value, key: key)
+            case "offline": offline = try Self.bool(value, key: key)
+            case "access_log": accessLog = try Self.bool(value, key: key)
+            case "log_level":
+                let name = try Self.string(value, key: key)
+                guard let level = Logger.Level(rawValue: name) else {
+                    throw ConfigurationError("log_level: '\(name)' is not one of trace, debug, info, notice, warning, error, critical")
+                }
+                logLevel = level
+            case "store": try readStore(try Self.table(value, key: key))
+            case "cache": try readCache(try Self.table(value, key: key))
+            case "upstreams":
+                upstreams = []
+                for (host, origin) in try Self.table(value, key: key).entries {
+                    try addUpstream(host: host, origin: try Self.string(origin, key: "upstreams.\(host)"))
+                }
+            case "auth": try readAuth(try Self.table(value, key: key))
+            default: throw ConfigurationError("unknown key '\(key)'")
+            }
+        }
+        try validate()
+    }
+
+    private mutating func readStore(_ table: TOMLTable) throws(ConfigurationError) {
+        for (key, value) in table.entries {
+            switch key {
+            case "map_size": mapSize = try Quantities.bytes(value, key: "store.map_size")
+            case "max_object_size": maxObjectSize = try Quantities.bytes(value, key: "store.max_object_size")
+            default: throw ConfigurationError("unknown key 'store.\(key)'")
+            }
+        }
+    }
+
+    private mutating func readCache(_ table: TOMLTable) throws(ConfigurationError) {
+        for (key, value) in table.entries {
+            switch key {
+            case "min_fresh": minimumFreshness = try Quantities.seconds(value, key: "cache.min_fresh")
+            case "negative_ttl": negativeLifetime = try Quantities.seconds(value, key: "cache.negative_ttl")
+            case "connect_timeout": connectTimeout = try Quantities.seconds(value, key: "cache.connect_timeout")
+            case "read_timeout": readTimeout = try Quantities.seconds(value, key: "cache.read_timeout")
+            default: throw ConfigurationError("unknown key 'cache.\(key)'")
+            }
+        }
+    }
+
+    private mutating func readAuth(_ table: TOMLTable) throws(ConfigurationError) {
+        for (key, value) in table.entries {
+            switch key {
+            case "jwt_secret": jwtSecret = try Self.string(value, key: "auth.jwt_secret")
+            case "token_ttl": tokenLifetime = try Quantities.seconds(value, key: "auth.token_ttl")
+            case "users":
+                guard case .array(let items) = value else { throw ConfigurationError("auth.users: expected [[auth.users]] tables") }
+                users = []
+                for item in items {
+                    let user = try Self.table(item, key: "auth.users")
+                    var name: String?, secret: String?, admin = false
+                    for (field, fieldValue) in user.entries {
+                        switch field {
+                        case "name": name = try Self.string(fieldValue, key: "auth.users.name")
+                        case "key": secret = try Self.string(fieldValue, key: "auth.users.key")
+                        case "admin": admin = try Self.bool(fieldValue, key: "auth.users.admin")
+                        default: throw ConfigurationError("unknown key 'auth.users.\(field)'")
+                        }
+                    }
+                    guard let name, !name.isEmpty, let secret, !secret.isEmpty else {
+                        throw ConfigurationError("auth.users: every user needs a non-empty name and key")
+                    }
+                    users.append(User(name: name, key: secret, admin: admin))
+                }
+            default: throw ConfigurationError("unknown key 'auth.\(key)'")
+            }
+        }
+    }
+
+    // MARK: overrides (command line)
+
+    /// `HOST:PORT`, `[::1]:PORT` or `:PORT`.
+    public mutating func setListen(_ text: String) throws(ConfigurationError) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ConfigurationError("listen: '\(text)' is not HOST:PORT")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        listenHost = host.isEmpty ? "0.0.0.0" : host
+        listenPort = port
+    }
+
+    /// `--upstream HOST=ORIGIN`: adds the host to the allowlist, or moves it to another origin.
+    public mutating func addUpstream(_ spec: String) throws(ConfigurationError) {
+        guard let equals = spec.firstIndex(of: "=") else {
+            throw ConfigurationError("--upstream: '\(spec)' is not HOST=ORIGIN")
+        }
+        try addUpstream(host: String(spec[..<equals]), origin: String(spec[spec.index(after: equals)...]))
+    }
+
+    mutating func addUpstream(host: String, origin: String) throws(ConfigurationError) {
+        let host = host.lowercased()
+        guard !host.isEmpty, host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" }) else {
+            throw ConfigurationError("upstreams: '\(host)' is not a host name")
+        }
+        guard Origin(origin) != nil else {
+            throw ConfigurationError("upstreams.\(host): '\(origin)' is not an http(s) origin")
+        }
+        upstreams.removeAll { $0.host == host }
+        upstreams.append((host, origin))
+    }
+
+    public func validate() throws(ConfigurationError) {
+        if let publicURL, Origin(publicURL) == nil {
+            throw ConfigurationError("public_url: '\(publicURL)' is not an http(s) URL")
+        }
+        if maxObjectSize <= 0 { throw ConfigurationError("store.max_object_size must be positive") }
+        if mapSize < 1 << 20 { throw ConfigurationError("store.map_size must be at least 1 MiB") }
+    }
+
+    // MARK: derived settings
+
+    public var storeOptions: StoreOptions { StoreOptions(mapSize: mapSize) }
+
+    public var edgeCache: EdgeCacheConfiguration {
+        var set = UpstreamSet()
+        for (host, origin) in upstreams { if let origin = Origin(origin) { set.set(host: host, origin: origin) } }
+        return EdgeCacheConfiguration(
+            upstreams: set, offline: offline,
+            freshness: FreshnessPolicy(minimumLifetime: minimumFreshness, negativeLifetime: negativeLifetime),
+            maxObjectSize: maxObjectSize, connectTimeout: connectTimeout, readTimeout: readTimeout
+        )
+    }
+
+    // MARK: value helpers
+
+    private static func string(_ value: TOMLValue, key: String) throws(ConfigurationError) -> String {
+        guard case .string(let s) = value else { throw ConfigurationError("\(key): expected a string, found \(value.typeName)") }
+        return s
+    }
+
+    private static func bool(_ value: TOMLValue, key: String) throws(ConfigurationError) -> Bool {
+        guard case .boolean(let b) = value else { throw ConfigurationError("\(key): expected true or false, found \(value.typeName)") }
+        return b
+    }
+
+    private static func table(_ value: TOMLValue, key: String) throws(ConfigurationError) -> TOMLTable {
+        guard case .table(let t) = value else { throw ConfigurationError("\(key): expected a table, found \(value.typeName)") }
+        return t
+    }
+}

@@ -1,0 +1,16 @@
+import Hummingbird
+
+/// Unknown routes answer a JSON 404 like every other error.
+struct NotFoundMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            var notFound = WharfHTTPError(.notFound, "no route for \(request.method) \(request.uri.path)")
+            notFound.cacheControl = "public, max-age=5"
+            throw notFound
+        }
+    }
+}

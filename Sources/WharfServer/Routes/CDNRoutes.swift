@@ -1,0 +1,113 @@
+import Foundation
+import EdgeCache
+import HTTPTypes
+import Hummingbird
+import Storage
+
+/// `GET/HEAD /cdn/{host}/{path…}`: files of allowlisted CDN hosts through the edge cache.
+/// Handled before the router so the raw path (with any `//` or encodings) is seen exactly once.
+struct CDNRoutes: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    static let prefix = "/cdn/"
+
+    let cache: EdgeCache
+    let publicURL: String
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard path.hasPrefix(Self.prefix) else { return try await next(request, context) }
+        guard request.method == .get || request.method == .head else {
+            var error = WharfHTTPError(.methodNotAllowed, "\(request.method) is not allowed on /cdn/; use GET or HEAD")
+            error.extraHeaders[.allow] = "GET, HEAD"
+            throw error
+        }
+        do {
+            let address = try CacheAddress.parse(path.dropFirst(Self.prefix.count), query: request.uri.query, upstreams: cache.configuration.upstreams)
+            let answer = try await cache.lookup(address)
+            return respond(answer, to: request, address: address)
+        } catch {
+            throw error.httpError
+        }
+    }
+
+    private func respond(_ answer: CacheResponse, to request: Request, address: CacheAddress) -> Response {
+        let entry = answer.entry
+        let now = Date.now.timeIntervalSince1970
+        var headers: HTTPFields = [:]
+        headers.reserveCapacity(10)
+        headers[.accessControlAllowOrigin] = "*"
+        headers[.cacheControl] = entry.isImmutable ? "public, max-age=31536000, immutable" : "public, max-age=\(entry.remainingLifetime(at: now))"
+        headers[Self.xCache] = answer.source.rawValue
+
+        switch entry.status {
+        case 301, 302, 303, 307, 308:
+            headers[.location] = publicURL + (entry.location ?? "/")
+            headers[.contentLength] = "0"
+            return Response(status: .init(code: entry.status), headers: headers)
+        case 200:
+            break
+        default:
+            var error = WharfHTTPError(.notFound, "not found upstream: \(address)")
+            error.cacheControl = headers[.cacheControl]!
+            error.extraHeaders[Self.xCache] = answer.source.rawValue
+            return error.makeResponse()
+        }
+
+        headers[.contentType] = entry.contentType ?? "application/octet-stream"
+        let isHead = request.method == .head
+        switch answer.body {
+        case .live(let live):
+            if let length = live.contentLength { headers[.contentLength] = String(length) }
+            if isHead { return Response(status: .ok, headers: headers) }
+            let metrics = metrics
+            return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: live.contentLength) { writer in
+                for try await buffer in live {
+                    try await writer.write(buffer)
+                    metrics.bytesServed.increment(by: Int64(buffer.readableBytes))
+                }
+                try await writer.finish(nil)
+            })
+        case .none:
+            headers[.contentLength] = "0"
+            return Response(status: .ok, headers: headers)
+        case .stored(let ref, let preloaded):
+            let etag = entry.etag!
+            headers[.eTag] = etag
+            headers[.acceptRanges] = "bytes"
+            if let condition = request.headers[.ifNoneMatch], ETagMatch.matches(condition, etag: etag) {
+                headers[.contentType] = nil
+                return Response(status: .notModified, headers: headers)
+            }
+            var range: Range<Int>? = nil
+            if let header = request.headers[.range], request.headers[.ifRange].map({ $0 == etag }) ?? true {
+                switch ByteRange.parse(header, size: ref.size) {
+                case .satisfiable(let r): range = r
+                case .unsatisfiable:
+                    headers[.contentRange] = "bytes */\(ref.size)"
+                    headers[.contentLength] = "0"
+                    headers[.contentType] = nil
+                    return Response(status: .rangeNotSatisfiable, headers: headers)
+                case .ignored: break
+                }
+            }
+            let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
+            let span = range ?? 0..<ref.size
+            if let range { headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(ref.size)" }
+            headers[.contentLength] = String(span.count)
+            if isHead { return Response(status: status, headers: headers) }
+            metrics.bytesServed.increment(by: Int64(span.count))
+            if let preloaded {
+                let slice = range == nil ? preloaded : preloaded.getSlice(at: preloaded.readerIndex + span.lowerBound, length: span.count)!
+                return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: slice))
+            }
+            let body = StoredBody(blobs: cache.blobs, ref: ref, range: span)
+            return Response(status: status, headers: headers, body: ResponseBody(contentLength: span.count) { writer in
+                for try await buffer in body { try await writer.write(buffer) }
+                try await writer.finish(nil)
+            })
+        }
+    }
+
+    static let xCache = HTTPField.Name("X-Cache")!
+}

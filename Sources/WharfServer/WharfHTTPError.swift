@@ -1,0 +1,44 @@
+import EdgeCache
+import Foundation
+import Hummingbird
+
+/// Every error Wharf answers: a status and a message, sent as `{"error": message}` with
+/// `Cache-Control: no-store` (or the given cache policy) and CORS, as the jspm and Eik APIs do.
+public struct WharfHTTPError: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let message: String
+    public var cacheControl = "no-store"
+    public var extraHeaders: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        makeResponse()
+    }
+
+    public func makeResponse() -> Response {
+        let body = (try? JSONSerialization.data(withJSONObject: ["error": message], options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        var headers = extraHeaders
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = cacheControl
+        headers[.accessControlAllowOrigin] = "*"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+extension EdgeCacheError {
+    /// The one place edge-cache failures become HTTP statuses.
+    var httpError: WharfHTTPError {
+        let status: HTTPResponse.Status = switch reason {
+        case .hostNotAllowed: .notFound
+        case .invalidPath: .badRequest
+        case .offlineMiss: .gatewayTimeout
+        case .upstreamUnavailable, .upstreamStatus, .redirectNotAllowed, .objectTooLarge: .badGateway
+        case .storage: .internalServerError
+        }
+        return WharfHTTPError(status, message)
+    }
+}

@@ -1,0 +1,64 @@
+import EdgeCache
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import Storage
+
+/// One Wharf server: opens the store, builds the routes and runs until a shutdown signal (or task
+/// cancellation), finishing in-flight responses before it closes the store.
+public struct WharfService: Sendable {
+    public let configuration: WharfConfiguration
+    public let logger: Logger
+
+    public init(configuration: WharfConfiguration, logger: Logger? = nil) {
+        self.configuration = configuration
+        var logger = logger ?? Logger(label: "wharf")
+        logger.logLevel = configuration.logLevel
+        self.logger = logger
+    }
+
+    /// Runs the server. `onReady` receives the bound port once requests are accepted.
+    public func run(
+        gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
+        onReady: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let environment = try StoreEnvironment(path: configuration.dataDirectory, options: configuration.storeOptions)
+        defer { environment.close() }
+        let blobs = try BlobStore(environment: environment)
+        let swept = try await blobs.sweepPending()
+        if swept > 0 { logger.notice("removed \(swept) unfinished downloads left by an earlier run") }
+
+        let metrics = ServerMetrics()
+        let cache = try EdgeCache(blobs: blobs, configuration: configuration.edgeCache, metrics: metrics.factory, logger: logger)
+        let router = Router(context: BasicRequestContext.self)
+        if configuration.accessLog { router.middlewares.add(AccessLogMiddleware(logger: logger, metrics: metrics)) }
+        router.middlewares.add(NotFoundMiddleware())
+        router.middlewares.add(CDNRoutes(cache: cache, publicURL: configuration.resolvedPublicURL, metrics: metrics))
+        OperationsRoutes(cache: cache, metrics: metrics).register(on: router)
+
+        let logger = logger
+        let publicURL = configuration.resolvedPublicURL
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.notice("wharf serving on port \(port), public URL \(publicURL)")
+                await onReady(port)
+            },
+            logger: logger
+        )
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await cache.drain()
+            try? await cache.shutdown()
+            throw error
+        }
+        await cache.drain()
+        try await cache.shutdown()
+    }
+}

@@ -1,0 +1,142 @@
+import Testing
+import WharfTestSupport
+@testable import Storage
+
+@Suite struct StoreEnvironmentTests {
+    @Test func putGetScanDeleteRoundTrip() async throws {
+        let dir = TemporaryDirectory()
+        let env = try StoreEnvironment(path: dir.path)
+        let table = try env.table("things")
+        try await env.write { txn in
+            for name in ["b/2", "a/1", "b/1", "c/1"] {
+                try txn.put(table, key: StoreKey.make(name), value: Array(name.uppercased().utf8))
+            }
+        }
+        let value = try env.read { try $0.get(table, key: StoreKey.make("a/1")) }
+        #expect(value == Array("A/1".utf8))
+        var seen: [String] = []
+        try env.read { txn in
+            try txn.scan(table, prefix: StoreKey.make("b/")) { key, _ in
+                seen.append(String(decoding: key, as: UTF8.self)); return true
+            }
+        }
+        #expect(seen == ["b/1", "b/2"])
+        let deleted = try await env.write { try $0.delete(table, key: StoreKey.make("b/1")) }
+        #expect(deleted)
+        #expect(try env.read { try $0.get(table, key: StoreKey.make("b/1")) } == nil)
+        let inserted = try await env.write { try $0.insert(table, key: StoreKey.make("a/1"), value: [1]) }
+        #expect(!inserted)
+    }
+
+    @Test func longKeysAreHashedButStayDistinctAndPrefixScannable() async throws {
+        let dir = TemporaryDirectory()
+        let env = try StoreEnvironment(path: dir.path)
+        let table = try env.table("long")
+        let base = String(repeating: "x", count: 600)
+        let first = StoreKey.make(base + "1"), second = StoreKey.make(base + "2")
+        #expect(first.count <= StoreKey.maxLength)
+        #expect(first != second)
+        try await env.write { txn in
+            try txn.put(table, key: first, value: [1])
+            try txn.put(table, key: second, value: [2])
+        }
+        #expect(try env.read { try $0.get(table, key: first) } == [1])
+        #expect(try env.read { try $0.get(table, key: second) } == [2])
+        var count = 0
+        try env.read { txn in try txn.scan(table, prefix: StoreKey.make(String(repeating: "x", count: 100))) { _, _ in count += 1; return true } }
+        #expect(count == 2)
+    }
+
+    @Test func aStoreOfAnotherFormatIsRefused() async throws {
+        let dir = TemporaryDirectory()
+        do {
+            let env = try StoreEnvironment(path: dir.path)
+            let meta = try env.table("meta")
+            try await env.write { try $0.put(meta, key: StoreKey.make("format"), value: Array("wharf-store-0".utf8)) }
+            env.close()
+        }
+        #expect {
+            _ = try StoreEnvironment(path: dir.path)
+        } throws: { error in
+            guard let error = error as? StorageError, case .incompatibleFormat(let found, _) = error.kind else { return false }
+            return found == "wharf-store-0"
+        }
+    }
+
+    @Test func dataSurvivesReopening() async throws {
+        let dir = TemporaryDirectory()
+        do {
+            let env = try StoreEnvironment(path: dir.path)
+            let table = try env.table("keep")
+            try await env.write { try $0.put(table, key: [1, 2, 3], value: [9]) }
+            env.close()
+        }
+        let env = try StoreEnvironment(path: dir.path)
+        let table = try env.table("keep")
+        #expect(try env.read { try $0.get(table, key: [1, 2, 3]) } == [9])
+    }
+
+    @Test func concurrentWritersLoseNothing() async throws {
+        let dir = TemporaryDirectory()
+        let env = try StoreEnvironment(path: dir.path)
+        let table = try env.table("counter")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<200 {
+                group.addTask {
+                    try await env.write { txn in
+                        let current = try txn.withValue(table, key: [0]) { raw in raw.loadUnaligned(as: UInt32.self) } ?? 0
+                        try withUnsafeBytes(of: current + 1) { try txn.put(table, key: [0], bytes: $0) }
+                        try txn.put(table, key: Array("item\(i)".utf8), value: [1])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let total = try env.read { txn in try txn.withValue(table, key: [0]) { $0.loadUnaligned(as: UInt32.self) } }
+        #expect(total == 200)
+        #expect(try env.read { try $0.count(table) } == 201)
+    }
+
+    /// From a 1 MiB map to hundreds of megabytes, with readers running: nobody sees MDB_MAP_FULL.
+    @Test func mapGrowsFromTinyWithoutErrors() async throws {
+        let dir = TemporaryDirectory()
+        let env = try StoreEnvironment(path: dir.path, options: StoreOptions(mapSize: 1 << 20))
+        let blobs = try BlobStore(environment: env)
+        let records = try env.table("records")
+        let chunk = [UInt8](repeating: 7, count: 1 << 20)
+        let readers = Task {
+            var reads = 0
+            while !Task.isCancelled {
+                reads += try env.read { try $0.count(records) }
+                await Task.yield()
+            }
+            return reads
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for file in 0..<16 {
+                group.addTask {
+                    let writer = blobs.makeWriter()
+                    for part in 0..<20 {
+                        var bytes = chunk
+                        bytes[0] = UInt8(file); bytes[1] = UInt8(part)
+                        writer.append(bytes)
+                        try await writer.flush()
+                    }
+                    let finished = try await writer.finish()
+                    try await env.write { txn in
+                        let ref = try blobs.commit(finished, in: txn)
+                        var w = ByteWriter(); ref.encode(into: &w)
+                        try txn.put(records, key: [UInt8(file)], value: w.bytes)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        readers.cancel()
+        _ = try await readers.value
+        let stats = try env.statistics()
+        #expect(stats.mapSize >= 320 << 20)
+        #expect(try env.read { try $0.count(records) } == 16)
+        #expect(try blobs.statistics().bytes == 16 * 20 << 20)
+    }
+}

@@ -1,0 +1,356 @@
+import Foundation
+import Testing
+import WharfTestSupport
+
+/// `GET/HEAD /cdn/{host}/{path…}` end to end: a real origin on 127.0.0.1, Wharf in front of it.
+@Suite struct EdgeCacheRouteTests {
+    @Test func missThenHitServesTheSameBytesWithOneOriginRequest() async throws {
+        try await CDNFixture.with { fixture in
+            let path = "/cdn/ga.jspm.io/npm:fixture@1.0.0/small.js"
+
+            let miss = try await fixture.get(path)
+            #expect(miss.status == 200)
+            #expect(miss.body == CDNFixture.small)
+            #expect(miss.header("x-cache") == "MISS")
+            let hit = try await fixture.get(path)
+            #expect(hit.status == 200)
+            #expect(hit.body == CDNFixture.small)
+            #expect(hit.header("x-cache") == "HIT")
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/small.js") == 1)
+
+            #expect(hit.header("content-type") == "application/javascript; charset=utf-8")
+            #expect(hit.header("content-length") == "127")
+            #expect(hit.header("access-control-allow-origin") == "*")
+            #expect(hit.header("cache-control") == "public, max-age=31536000, immutable")
+            let etag = try #require(hit.header("etag"))
+            #expect(etag.hasPrefix("\"") && etag.count == 66)
+            // A streamed miss has no ETag yet: the content hash is known only after the last byte.
+            #expect(miss.header("etag") == nil)
+
+            let head = try await fixture.client.request(fixture.wharf.baseURL + path, method: .HEAD)
+            #expect(head.status == 200)
+            #expect(head.body.isEmpty)
+            #expect(head.header("content-length") == "127")
+            #expect(head.header("etag") == etag)
+
+            let notModified = try await fixture.get(path, headers: [("If-None-Match", "\"other\", \(etag)")])
+            #expect(notModified.status == 304)
+            #expect(notModified.body.isEmpty)
+            #expect(notModified.header("etag") == etag)
+            #expect(try await fixture.get(path, headers: [("If-None-Match", "*")]).status == 304)
+            #expect(try await fixture.get(path, headers: [("If-None-Match", "\"other\"")]).status == 200)
+        }
+    }
+
+    @Test func contentTypeComesFromTheExtensionWhenTheUpstreamGivesNone() async throws {
+        try await CDNFixture.with { fixture in
+            let css = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/style.css")
+            #expect(css.status == 200)
+            #expect(css.header("content-type")?.hasPrefix("text/css") == true)
+        }
+    }
+
+    @Test func rangesAreServedFromCachedFiles() async throws {
+        try await CDNFixture.with { fixture in
+            let path = "/cdn/ga.jspm.io/npm:fixture@1.0.0/big.bin"
+            let size = 3 << 20
+            let full = try await fixture.get(path)
+            #expect(full.body == TestOrigin.pattern(offset: 0, count: size))
+
+            let first = try await fixture.get(path, headers: [("Range", "bytes=10-19")])
+            #expect(first.status == 206)
+            #expect(first.header("content-range") == "bytes 10-19/\(size)")
+            #expect(first.body == TestOrigin.pattern(offset: 10, count: 10))
+
+            // Across the store's 1 MiB chunk boundary.
+            let across = try await fixture.get(path, headers: [("Range", "bytes=1048570-1048589")])
+            #expect(across.status == 206)
+            #expect(across.body == TestOrigin.pattern(offset: 1_048_570, count: 20))
+
+            let suffix = try await fixture.get(path, headers: [("Range", "bytes=-5")])
+            #expect(suffix.body == TestOrigin.pattern(offset: size - 5, count: 5))
+            #expect(suffix.header("content-length") == "5")
+
+            let open = try await fixture.get(path, headers: [("Range", "bytes=\(size - 3)-")])
+            #expect(open.body == TestOrigin.pattern(offset: size - 3, count: 3))
+
+            let unsatisfiable = try await fixture.get(path, headers: [("Range", "bytes=\(size)-")])
+            #expect(unsatisfiable.status == 416)
+            #expect(unsatisfiable.header("content-range") == "bytes */\(size)")
+
+            let staleValidator = try await fixture.get(path, headers: [("Range", "bytes=0-9"), ("If-Range", "\"old\"")])
+            #expect(staleValidator.status == 200)
+            #expect(staleValidator.body.count == size)
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/big.bin") == 1)
+        }
+    }
+
+    @Test func concurrentMissesMakeOneUpstreamRequest() async throws {
+        try await CDNFixture.with { fixture in
+            let url = fixture.wharf.baseURL + "/cdn/ga.jspm.io/npm:fixture@1.0.0/slow.js"
+            let expected = TestOrigin.pattern(offset: 0, count: 512 << 10)
+            let client = fixture.client
+            let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<100 { group.addTask { try await client.get(url) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(responses.count == 100)
+            #expect(responses.allSatisfy { $0.status == 200 && $0.body == expected })
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/slow.js") == 1)
+            let sources = Set(responses.compactMap { $0.header("x-cache") })
+            #expect(sources.isSubset(of: ["MISS", "MISS-SHARED", "HIT"]))
+            #expect(responses.filter { $0.header("x-cache") == "MISS" }.count == 1)
+        }
+    }
+
+    @Test func aBodyCutMidwayIsNeverServedFromTheCache() async throws {
+        try await CDNFixture.with { fixture in
+            let path = "/cdn/ga.jspm.io/npm:fixture@1.0.0/cut.js"
+            do {
+                let cut = try await fixture.get(path)
+                #expect(cut.body.count < 100_000, "a cut download must not look complete")
+            } catch {
+                // The connection was dropped: what a client must see when the upstream broke off.
+            }
+            let retry = try await fixture.get(path)
+            #expect(retry.status == 200)
+            #expect(retry.body == TestOrigin.pattern(offset: 0, count: 100_000))
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/cut.js") == 2)
+            let hit = try await fixture.get(path)
+            #expect(hit.header("x-cache") == "HIT")
+            #expect(hit.body.count == 100_000)
+        }
+    }
+
+    @Test func aBodyWithoutContentLengthIsCachedWhole() async throws {
+        try await CDNFixture.with { fixture in
+            let path = "/cdn/ga.jspm.io/npm:fixture@1.0.0/chunked.js"
+            let miss = try await fixture.get(path)
+            #expect(miss.text == "// part 0\n// part 1\n// part 2\n// part 3\n")
+            let hit = try await fixture.get(path)
+            #expect(hit.header("x-cache") == "HIT")
+            #expect(hit.body == miss.body)
+            #expect(hit.header("content-length") == String(miss.body.count))
+        }
+    }
+
+    @Test func offlineServesTheCacheAndAnswers504ForTheRest() async throws {
+        try await CDNFixture.with { fixture in
+            _ = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/small.js")
+            _ = try await fixture.get("/cdn/ga.jspm.io/npm:fixture/index.js")
+            try await fixture.restart { $0.offline = true }
+
+            let hit = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/small.js")
+            #expect(hit.status == 200)
+            #expect(hit.body == CDNFixture.small)
+            // A mutable entry past its freshness is still served offline, from the copy.
+            let mutable = try await fixture.get("/cdn/ga.jspm.io/npm:fixture/index.js")
+            #expect(mutable.status == 200)
+            #expect(mutable.body == CDNFixture.mutableV1)
+
+            let miss = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/big.bin")
+            #expect(miss.status == 504)
+            let message = try #require(miss.json?["error"] as? String)
+            #expect(message.contains("https://ga.jspm.io/npm:fixture@1.0.0/big.bin"))
+            #expect(miss.header("cache-control") == "no-store")
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/big.bin") == 0)
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/small.js") == 1)
+            #expect(fixture.origin.count("/npm:fixture/index.js") == 1)
+        }
+    }
+
+    @Test func theCacheSurvivesARestart() async throws {
+        try await CDNFixture.with { fixture in
+            let path = "/cdn/ga.jspm.io/npm:fixture@1.0.0/big.bin"
+            let before = try await fixture.get(path)
+            try await fixture.restart()
+            let after = try await fixture.get(path)
+            #expect(after.header("x-cache") == "HIT")
+            #expect(after.body == before.body)
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/big.bin") == 1)
+        }
+    }
+
+    @Test func mutableURLsAreRevalidatedWithTheUpstreamValidator() async throws {
+        try await CDNFixture.with { fixture in
+            let path = "/cdn/ga.jspm.io/npm:fixture/index.js"
+            let first = try await fixture.get(path)
+            #expect(first.header("x-cache") == "MISS")
+            #expect(first.header("cache-control") == "public, max-age=0")
+            let second = try await fixture.get(path)
+            #expect(second.status == 200)
+            #expect(second.header("x-cache") == "REVALIDATED")
+            #expect(second.body == CDNFixture.mutableV1)
+            #expect(fixture.origin.headers("/npm:fixture/index.js")?[.ifNoneMatch] == "\"v1\"")
+            #expect(fixture.origin.count("/npm:fixture/index.js") == 2)
+        }
+    }
+
+    @Test func freshMutableEntriesAreNotRevalidated() async throws {
+        try await CDNFixture.with(configure: { $0.minimumFreshness = 3600 }) { fixture in
+            let path = "/cdn/ga.jspm.io/npm:fixture/index.js"
+            _ = try await fixture.get(path)
+            let second = try await fixture.get(path)
+            #expect(second.header("x-cache") == "HIT")
+            let maxAge = second.header("cache-control").flatMap { Int($0.split(separator: "=").last ?? "") } ?? -1
+            #expect(maxAge > 3500 && maxAge <= 3600)
+            #expect(fixture.origin.count("/npm:fixture/index.js") == 1)
+        }
+    }
+
+    @Test func staleCopiesAreServedWhenTheOriginFailsOrIsDown() async throws {
+        try await CDNFixture.with(configure: { $0.connectTimeout = 2 }) { fixture in
+            let path = "/cdn/ga.jspm.io/npm:fixture/index.js"
+            _ = try await fixture.get(path)
+
+            fixture.origin.fail(with: .internalServerError)
+            let stale = try await fixture.get(path)
+            #expect(stale.status == 200)
+            #expect(stale.header("x-cache") == "STALE")
+            #expect(stale.body == CDNFixture.mutableV1)
+            let uncached = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/small.js")
+            #expect(uncached.status == 502)
+            #expect(uncached.json?["error"] is String)
+            #expect(try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/small.js").status == 502, "failures are not cached")
+
+            fixture.origin.fail(with: nil)
+            await fixture.originServer.stop()
+            let down = try await fixture.get(path)
+            #expect(down.status == 200)
+            #expect(down.header("x-cache") == "STALE")
+            let missDown = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/big.bin")
+            #expect(missDown.status == 502)
+            #expect((missDown.json?["error"] as? String)?.contains("ga.jspm.io") == true)
+        }
+    }
+
+    @Test func upstream404sAreCachedBriefly() async throws {
+        try await CDNFixture.with(configure: { $0.negativeLifetime = 3600 }) { fixture in
+            let path = "/cdn/ga.jspm.io/npm:fixture@1.0.0/missing.js"
+            let first = try await fixture.get(path)
+            #expect(first.status == 404)
+            #expect(first.json?["error"] is String)
+            let second = try await fixture.get(path)
+            #expect(second.status == 404)
+            #expect(second.header("x-cache") == "HIT")
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/missing.js") == 1)
+        }
+    }
+
+    @Test func hostsOutsideTheAllowlistAreNeverFetched() async throws {
+        try await CDNFixture.with { fixture in
+            for path in ["/cdn/evil.example/x.js", "/cdn/127.0.0.1/npm:fixture@1.0.0/small.js", "/cdn/localhost:\(fixture.originServer.port)/npm:fixture@1.0.0/small.js"] {
+                let response = try await fixture.get(path)
+                #expect(response.status == 404, "\(path)")
+                #expect((response.json?["error"] as? String)?.contains("allowlist") == true)
+                #expect(response.header("content-type")?.hasPrefix("application/json") == true)
+            }
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/small.js") == 0)
+            #expect(fixture.origin.count("/x.js") == 0)
+        }
+    }
+
+    @Test func traversalAndEncodingTricksAreRefusedWith400() async throws {
+        try await CDNFixture.with { fixture in
+            let targets = [
+                "/cdn/ga.jspm.io/../../etc/passwd",
+                "/cdn/ga.jspm.io/npm:fixture@1.0.0/../x.js",
+                "/cdn/ga.jspm.io/./npm:fixture@1.0.0/small.js",
+                "/cdn/ga.jspm.io/npm:fixture@1.0.0/%2e%2e/x.js",
+                "/cdn/ga.jspm.io/npm:fixture@1.0.0%2f..%2fsmall.js",
+                "/cdn/ga.jspm.io/npm:fixture@1.0.0%2Fsmall.js",
+                "/cdn/ga.jspm.io/npm:fixture@1.0.0%5csmall.js",
+                "/cdn/ga.jspm.io//evil.example/x.js",
+                "/cdn/ga.jspm.io/npm:fixture@1.0.0//small.js",
+                "/cdn/ga.jspm.io/https://evil.example/x.js",
+                "/cdn/ga.jspm.io/%252e%252e/x.js",
+                "/cdn/ga.jspm.io/x%00.js",
+                "/cdn/ga.jspm.io/x%0d%0aSet-Cookie:%20a=b",
+                "/cdn/ga.jspm.io/%zz",
+            ]
+            for target in targets {
+                let status = try rawRequestStatus(port: fixture.wharf.port, target: target)
+                #expect(status == 400, "\(target)")
+            }
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/small.js") == 0)
+        }
+    }
+
+    @Test func redirectsAreCachedAndPointBackAtWharf() async throws {
+        try await CDNFixture.with { fixture in
+            let first = try await fixture.get("/cdn/unpkg.com/fixture")
+            #expect(first.status == 302)
+            #expect(first.header("location") == "http://wharf.test/cdn/unpkg.com/fixture@1.0.0/index.js")
+            let second = try await fixture.get("/cdn/unpkg.com/fixture")
+            #expect(second.header("location") == first.header("location"))
+            #expect(fixture.origin.count("/fixture") == 1)
+
+            let cross = try await fixture.get("/cdn/unpkg.com/cross")
+            #expect(cross.status == 302)
+            #expect(cross.header("location") == "http://wharf.test/cdn/ga.jspm.io/npm:fixture@1.0.0/small.js")
+
+            let offsite = try await fixture.get("/cdn/unpkg.com/offsite")
+            #expect(offsite.status == 502)
+            #expect((offsite.json?["error"] as? String)?.contains("evil.example") == true)
+            #expect(offsite.header("location") == nil)
+        }
+    }
+
+    @Test func objectsOverTheLimitAreRefusedAndNotCached() async throws {
+        try await CDNFixture.with(configure: { $0.maxObjectSize = 1 << 20 }) { fixture in
+            let path = "/cdn/ga.jspm.io/npm:fixture@1.0.0/big.bin"
+            let refused = try await fixture.get(path)
+            #expect(refused.status == 502)
+            #expect((refused.json?["error"] as? String)?.contains("max_object_size") == true)
+            _ = try await fixture.get(path)
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/big.bin") == 2)
+            #expect(try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/small.js").status == 200)
+        }
+    }
+
+    @Test func theStoreGrowsOnItsOwnFromATinyMap() async throws {
+        try await CDNFixture.with(configure: { $0.mapSize = 1 << 20 }) { fixture in
+            for name in ["big.bin", "slow.js", "small.js"] {
+                let response = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/\(name)")
+                #expect(response.status == 200, "\(name)")
+            }
+            let again = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/big.bin")
+            #expect(again.header("x-cache") == "HIT")
+            #expect(again.body == TestOrigin.pattern(offset: 0, count: 3 << 20))
+            let metrics = try await fixture.get("/metrics").text
+            let mapLine = try #require(metrics.split(separator: "\n").first { $0.hasPrefix("wharf_store_map_bytes ") })
+            #expect((Double(mapLine.split(separator: " ")[1]) ?? 0) >= Double(4 << 20))
+        }
+    }
+
+    @Test func otherMethodsAndUnknownRoutesGetJSONErrors() async throws {
+        try await CDNFixture.with { fixture in
+            let post = try await fixture.client.request(fixture.wharf.baseURL + "/cdn/ga.jspm.io/npm:fixture@1.0.0/small.js", method: .POST, body: [1])
+            #expect(post.status == 405)
+            #expect(post.header("allow") == "GET, HEAD")
+            let unknown = try await fixture.get("/nothing/here")
+            #expect(unknown.status == 404)
+            #expect(unknown.json?["error"] is String)
+        }
+    }
+
+    @Test func healthAndMetricsReportTheCache() async throws {
+        try await CDNFixture.with { fixture in
+            let health = try await fixture.get("/healthz")
+            #expect(health.status == 200)
+            let path = "/cdn/ga.jspm.io/npm:fixture@1.0.0/small.js"
+            _ = try await fixture.get(path)
+            _ = try await fixture.get(path)
+            let text = try await fixture.get("/metrics").text
+            func value(_ name: String) -> Double? {
+                text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+            }
+            #expect(value("wharf_cache_hits_total") == 1)
+            #expect(value("wharf_cache_misses_total") == 1)
+            #expect((value("wharf_bytes_served_total") ?? 0) >= 254)
+            #expect(value("wharf_cache_entries") == 1)
+            #expect(text.contains("wharf_upstream_latency_seconds_bucket"))
+            #expect(text.contains("wharf_cache_coalesced_waits_total"))
+        }
+    }
+}
