@@ -82,6 +82,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "WharfTests", dependencies: ["WharfTestSupport", "WharfServer", "Storage"]),
+        .testTarget(
+            name: "WharfTests",
+            dependencies: ["WharfTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
     ]
 )

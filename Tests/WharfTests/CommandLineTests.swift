@@ -1,0 +1,126 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+import WharfTestSupport
+
+/// The `wharf` executable itself: signals, exit codes, memory, and the cache commands beside a
+/// running server.
+@Suite struct CommandLineTests {
+    static let slowSize = 2 << 20
+
+    static func origin(bigSize: Int = 0) -> TestOrigin {
+        TestOrigin(routes: [
+            "/npm:fixture@1.0.0/a.js": TestOrigin.file(Array("export const a = 1;\n".utf8)),
+            "/npm:fixture@1.0.0/b.js": TestOrigin.file(Array("export const b = 2;\n".utf8)),
+            "/npm:fixture@1.0.0/slow.bin": TestOrigin.stream(size: slowSize, chunk: 64 << 10, delay: .milliseconds(40)),
+            "/npm:fixture@1.0.0/big.bin": TestOrigin.stream(size: bigSize, chunk: 256 << 10),
+        ])
+    }
+
+    @Test func sigtermFinishesTheResponseInFlightThenExits() async throws {
+        let origin = Self.origin()
+        let originServer = try await origin.start()
+        let data = TemporaryDirectory("cli")
+        let (wharf, port) = try await WharfProcess.serve(["--data", data.path, "--upstream", "ga.jspm.io=\(originServer.baseURL)"])
+        let client = HTTPTestClient()
+        let download = Task {
+            try await client.get("http://127.0.0.1:\(port)/cdn/ga.jspm.io/npm:fixture@1.0.0/slow.bin")
+        }
+        try await Task.sleep(for: .milliseconds(400))
+        wharf.signal(SIGTERM)
+        let response = try await download.value
+        #expect(response.status == 200)
+        #expect(response.body == TestOrigin.pattern(offset: 0, count: Self.slowSize))
+        let status = await wharf.waitForExit(timeout: .seconds(30))
+        #expect(status == 0, "\(wharf.text)")
+        await wharf.stop()
+        await client.shutdown()
+        await originServer.stop()
+    }
+
+    @Test func cacheStatsAndPurgeWorkBesideARunningServer() async throws {
+        let origin = Self.origin()
+        let originServer = try await origin.start()
+        let data = TemporaryDirectory("cli")
+        let (wharf, port) = try await WharfProcess.serve(["--data", data.path, "--upstream", "ga.jspm.io=\(originServer.baseURL)"])
+        let client = HTTPTestClient()
+        let base = "http://127.0.0.1:\(port)/cdn/ga.jspm.io/npm:fixture@1.0.0/"
+        #expect(try await client.get(base + "a.js").status == 200)
+        #expect(try await client.get(base + "b.js").status == 200)
+
+        let stats = try await WharfProcess.run(["cache", "stats", "--data", data.path])
+        #expect(stats.status == 0, "\(stats.output)")
+        #expect(stats.output.contains("entries:         2"), "\(stats.output)")
+
+        let purge = try await WharfProcess.run(["cache", "purge", "https://ga.jspm.io/npm:fixture@1.0.0/a.js", "--data", data.path])
+        #expect(purge.status == 0, "\(purge.output)")
+        #expect(purge.output.contains("purged 1 entry"), "\(purge.output)")
+
+        // The running server sees the purge: the next request goes upstream again.
+        let again = try await client.get(base + "a.js")
+        #expect(again.header("x-cache") == "MISS")
+        #expect(origin.count("/npm:fixture@1.0.0/a.js") == 2)
+        #expect(try await client.get(base + "b.js").header("x-cache") == "HIT")
+
+        let empty = try await WharfProcess.run(["cache", "purge", "", "--data", data.path])
+        #expect(empty.status != 0)
+        #expect(empty.output.contains("PREFIX"))
+
+        await wharf.stop()
+        await client.shutdown()
+        await originServer.stop()
+    }
+
+    @Test func badConfigurationStopsWithAClearError() async throws {
+        let dir = TemporaryDirectory("cli")
+        let file = dir.path + "/proxy.conf"
+        try "listen = \"127.0.0.1:0\"\nmystery = 1\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let unknown = try await WharfProcess.run(["serve", "--config", file])
+        #expect(unknown.status != 0)
+        #expect(unknown.output.contains("unknown key 'mystery'"), "\(unknown.output)")
+
+        let missing = try await WharfProcess.run(["serve", "--config", dir.path + "/absent.conf"])
+        #expect(missing.status != 0)
+        #expect(missing.output.contains("cannot read"), "\(missing.output)")
+
+        let upstream = try await WharfProcess.run(["serve", "--listen", "127.0.0.1:0", "--data", dir.path, "--upstream", "ga.jspm.io"])
+        #expect(upstream.status != 0)
+        #expect(upstream.output.contains("HOST=ORIGIN"), "\(upstream.output)")
+    }
+
+    /// A 200 MiB file goes through in chunks: Wharf's heap stays far below the file's size on the
+    /// miss (streamed while stored) and on the hit (read back chunk by chunk).
+    @Test func aLargeFileStreamsWithBoundedMemory() async throws {
+        let size = 200 << 20
+        let origin = Self.origin(bigSize: size)
+        let originServer = try await origin.start()
+        let data = TemporaryDirectory("cli")
+        let file = data.path + "/proxy.conf"
+        try "[store]\nmax_object_size = \"512 MiB\"\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let (wharf, port) = try await WharfProcess.serve(["--config", file, "--data", data.path + "/store", "--upstream", "ga.jspm.io=\(originServer.baseURL)"])
+        let client = HTTPTestClient()
+        let baseline = try #require(wharf.residentAnonymousBytes)
+        let url = "http://127.0.0.1:\(port)/cdn/ga.jspm.io/npm:fixture@1.0.0/big.bin"
+
+        for expectedSource in ["MISS", "HIT"] {
+            let response = try await client.client.execute(HTTPClientRequest(url: url), timeout: .seconds(300))
+            #expect(response.headers.first(name: "x-cache") == expectedSource)
+            var received = 0, peak = baseline, mismatches = 0, buffers = 0
+            for try await buffer in response.body {
+                let probe = buffer.readableBytesView.first
+                if probe != UInt8(truncatingIfNeeded: received % 251) { mismatches += 1 }
+                received += buffer.readableBytes
+                buffers += 1
+                if buffers % 64 == 0, let rss = wharf.residentAnonymousBytes { peak = max(peak, rss) }
+            }
+            #expect(received == size)
+            #expect(mismatches == 0)
+            #expect(peak - baseline < 64 << 20, "\(expectedSource): heap grew by \((peak - baseline) >> 20) MiB for a \(size >> 20) MiB file")
+        }
+        #expect(origin.count("/npm:fixture@1.0.0/big.bin") == 1)
+        await wharf.stop()
+        await client.shutdown()
+        await originServer.stop()
+    }
+}
