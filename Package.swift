@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
@@ -27,6 +30,22 @@ let package = Package(
             dependencies: [
                 "CLMDB",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "Semver"),
+        .target(
+            name: "Tarball",
+            dependencies: [
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "Registry",
+            dependencies: [
+                "Storage", "Tarball", "Semver",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
         .target(
@@ -43,8 +62,9 @@ let package = Package(
         .target(
             name: "WharfServer",
             dependencies: [
-                "Storage", "EdgeCache",
+                "Storage", "EdgeCache", "Registry", "Tarball", "Semver",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -74,11 +94,21 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "WharfTestSupport"]),
+        .testTarget(name: "SemverTests", dependencies: ["Semver"], exclude: ["Fixtures/generate.js"]),
+        .testTarget(
+            name: "TarballTests",
+            dependencies: [
+                "Tarball",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "Tarball", "Semver", "WharfTestSupport"]),
         .testTarget(name: "EdgeCacheTests", dependencies: ["EdgeCache", "Storage"]),
         .testTarget(
             name: "WharfServerTests",
             dependencies: [
-                "WharfServer", "EdgeCache", "Storage", "WharfTestSupport",
+                "WharfServer", "EdgeCache", "Storage", "Registry", "Tarball", "WharfTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

@@ -1,11 +1,13 @@
 import Hummingbird
 import Logging
 
-/// One log line per answered request: method, path, status and milliseconds.
+/// Counts every answered request and, when `writesLog`, logs one line for it: method, path,
+/// status and milliseconds.
 struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let logger: Logger
     let metrics: ServerMetrics
+    let writesLog: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -24,7 +26,7 @@ struct AccessLogMiddleware: RouterMiddleware {
 
     private func log(_ request: Request, status: Int, since started: ContinuousClock.Instant) {
         metrics.requests.increment()
-        guard logger.logLevel <= .info else { return }
+        guard writesLog, logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         logger.info("\(request.method) \(request.uri) \(status) \(String(format: "%.1f", ms))ms")

@@ -1,4 +1,5 @@
 import EdgeCache
+import Registry
 import Foundation
 import Hummingbird
 import Logging
@@ -32,11 +33,21 @@ public struct WharfService: Sendable {
 
         let metrics = ServerMetrics()
         let cache = try EdgeCache(blobs: blobs, configuration: configuration.edgeCache, metrics: metrics.factory, logger: logger)
+        let registry = try EikRegistry(blobs: blobs)
+        let authenticator = await Authenticator(
+            users: configuration.users.map { RegistryUser(name: $0.name, key: $0.key, admin: $0.admin) },
+            secret: try Authenticator.secret(configured: configuration.jwtSecret, environment: environment),
+            tokenLifetime: configuration.tokenLifetime
+        )
+        let files = StoredFileResponse(blobs: blobs, metrics: metrics)
+
         let router = Router(context: BasicRequestContext.self)
-        if configuration.accessLog { router.middlewares.add(AccessLogMiddleware(logger: logger, metrics: metrics)) }
+        router.middlewares.add(AccessLogMiddleware(logger: logger, metrics: metrics, writesLog: configuration.accessLog))
         router.middlewares.add(NotFoundMiddleware())
-        router.middlewares.add(CDNRoutes(cache: cache, publicURL: configuration.resolvedPublicURL, metrics: metrics))
+        router.middlewares.add(CDNRoutes(cache: cache, publicURL: configuration.resolvedPublicURL, files: files))
+        router.middlewares.add(EikRoutes(registry: registry, authenticator: authenticator, limits: configuration.registryLimits, files: files))
         OperationsRoutes(cache: cache, metrics: metrics).register(on: router)
+        AuthRoutes(authenticator: authenticator).register(on: router)
 
         let logger = logger
         let publicURL = configuration.resolvedPublicURL

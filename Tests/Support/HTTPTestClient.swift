@@ -19,12 +19,17 @@ public final class HTTPTestClient: Sendable {
     public let client: HTTPClient
 
     public init() {
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(60)))
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(60), read: .seconds(120)))
         configuration.decompression = .disabled
+        // Enough connections that 100 concurrent test requests really are concurrent.
+        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     public func shutdown() async { try? await client.shutdown() }
+
+    /// A test that failed before `shutdown()` must not crash the whole run (AHC traps on leaks).
+    deinit { try? client.syncShutdown() }
 
     public func request(_ url: String, method: HTTPMethod = .GET, headers: [(String, String)] = [], body: [UInt8]? = nil) async throws -> TestResponse {
         var request = HTTPClientRequest(url: url)

@@ -26,7 +26,8 @@ public final class WharfProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        // Never the repository root: its proxy.conf must not leak into tests.
+        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? NSTemporaryDirectory())
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

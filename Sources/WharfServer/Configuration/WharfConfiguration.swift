@@ -2,6 +2,7 @@ import EdgeCache
 import Foundation
 import Logging
 import Storage
+import Tarball
 
 /// Wharf's settings: proxy.conf's keys with their documented defaults, then command-line overrides.
 public struct WharfConfiguration: Sendable {
@@ -9,6 +10,12 @@ public struct WharfConfiguration: Sendable {
         public var name: String
         public var key: String
         public var admin: Bool
+
+        public init(name: String, key: String, admin: Bool) {
+            self.name = name
+            self.key = key
+            self.admin = admin
+        }
     }
 
     public var listenHost = "127.0.0.1"
@@ -29,6 +36,11 @@ public struct WharfConfiguration: Sendable {
     public var readTimeout: Double = 30
 
     public var upstreams: [(host: String, origin: String)] = WharfConfiguration.defaultUpstreams
+
+    public var maxPackageSize = 10_000_000
+    public var maxMapSize = 1_000_000
+    public var maxUnpackedSize = 100 << 20
+    public var maxPackageFiles = 10_000
 
     public var jwtSecret = ""
     public var tokenLifetime: Double = 60 * 86400
@@ -93,6 +105,7 @@ public struct WharfConfiguration: Sendable {
                 for (host, origin) in try Self.table(value, key: key).entries {
                     try addUpstream(host: host, origin: try Self.string(origin, key: "upstreams.\(host)"))
                 }
+            case "registry": try readRegistry(try Self.table(value, key: key))
             case "auth": try readAuth(try Self.table(value, key: key))
             default: throw ConfigurationError("unknown key '\(key)'")
             }
@@ -118,6 +131,20 @@ public struct WharfConfiguration: Sendable {
             case "connect_timeout": connectTimeout = try Quantities.seconds(value, key: "cache.connect_timeout")
             case "read_timeout": readTimeout = try Quantities.seconds(value, key: "cache.read_timeout")
             default: throw ConfigurationError("unknown key 'cache.\(key)'")
+            }
+        }
+    }
+
+    private mutating func readRegistry(_ table: TOMLTable) throws(ConfigurationError) {
+        for (key, value) in table.entries {
+            switch key {
+            case "max_package_size": maxPackageSize = try Quantities.bytes(value, key: "registry.max_package_size")
+            case "max_map_size": maxMapSize = try Quantities.bytes(value, key: "registry.max_map_size")
+            case "max_unpacked_size": maxUnpackedSize = try Quantities.bytes(value, key: "registry.max_unpacked_size")
+            case "max_files":
+                guard case .integer(let count) = value, count > 0 else { throw ConfigurationError("registry.max_files: expected a positive integer") }
+                maxPackageFiles = count
+            default: throw ConfigurationError("unknown key 'registry.\(key)'")
             }
         }
     }
@@ -203,6 +230,13 @@ public struct WharfConfiguration: Sendable {
             upstreams: set, offline: offline,
             freshness: FreshnessPolicy(minimumLifetime: minimumFreshness, negativeLifetime: negativeLifetime),
             maxObjectSize: maxObjectSize, connectTimeout: connectTimeout, readTimeout: readTimeout
+        )
+    }
+
+    var registryLimits: RegistryLimits {
+        RegistryLimits(
+            maxPackageSize: maxPackageSize, maxMapSize: maxMapSize,
+            tar: TarLimits(maxCompressedSize: maxPackageSize, maxUncompressedSize: maxUnpackedSize, maxEntries: maxPackageFiles)
         )
     }
 

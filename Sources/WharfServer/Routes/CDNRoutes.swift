@@ -12,7 +12,7 @@ struct CDNRoutes: RouterMiddleware {
 
     let cache: EdgeCache
     let publicURL: String
-    let metrics: ServerMetrics
+    let files: StoredFileResponse
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -60,7 +60,7 @@ struct CDNRoutes: RouterMiddleware {
         case .live(let live):
             if let length = live.contentLength { headers[.contentLength] = String(length) }
             if isHead { return Response(status: .ok, headers: headers) }
-            let metrics = metrics
+            let metrics = files.metrics
             return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: live.contentLength) { writer in
                 for try await buffer in live {
                     try await writer.write(buffer)
@@ -72,40 +72,8 @@ struct CDNRoutes: RouterMiddleware {
             headers[.contentLength] = "0"
             return Response(status: .ok, headers: headers)
         case .stored(let ref, let preloaded):
-            let etag = entry.etag!
-            headers[.eTag] = etag
-            headers[.acceptRanges] = "bytes"
-            if let condition = request.headers[.ifNoneMatch], ETagMatch.matches(condition, etag: etag) {
-                headers[.contentType] = nil
-                return Response(status: .notModified, headers: headers)
-            }
-            var range: Range<Int>? = nil
-            if let header = request.headers[.range], request.headers[.ifRange].map({ $0 == etag }) ?? true {
-                switch ByteRange.parse(header, size: ref.size) {
-                case .satisfiable(let r): range = r
-                case .unsatisfiable:
-                    headers[.contentRange] = "bytes */\(ref.size)"
-                    headers[.contentLength] = "0"
-                    headers[.contentType] = nil
-                    return Response(status: .rangeNotSatisfiable, headers: headers)
-                case .ignored: break
-                }
-            }
-            let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
-            let span = range ?? 0..<ref.size
-            if let range { headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(ref.size)" }
-            headers[.contentLength] = String(span.count)
-            if isHead { return Response(status: status, headers: headers) }
-            metrics.bytesServed.increment(by: Int64(span.count))
-            if let preloaded {
-                let slice = range == nil ? preloaded : preloaded.getSlice(at: preloaded.readerIndex + span.lowerBound, length: span.count)!
-                return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: slice))
-            }
-            let body = StoredBody(blobs: cache.blobs, ref: ref, range: span)
-            return Response(status: status, headers: headers, body: ResponseBody(contentLength: span.count) { writer in
-                for try await buffer in body { try await writer.write(buffer) }
-                try await writer.finish(nil)
-            })
+            headers[.contentType] = nil
+            return files.respond(to: request, ref: ref, contentType: entry.contentType ?? "application/octet-stream", preloaded: preloaded, headers: headers)
         }
     }
 

@@ -1,0 +1,51 @@
+import EdgeCache
+import HTTPTypes
+import Hummingbird
+import Storage
+
+/// Answers a request for a file whose bytes are in the store: strong ETag from the content hash,
+/// `If-None-Match` → 304, byte ranges → 206/416, HEAD without a body. Shared by the edge cache
+/// and the registries.
+struct StoredFileResponse {
+    let blobs: BlobStore
+    let metrics: ServerMetrics
+
+    /// `headers` already holds what the caller decides (Cache-Control, CORS, X-Cache…).
+    func respond(to request: Request, ref: BlobRef, contentType: String, preloaded: ByteBuffer?, headers: HTTPFields) -> Response {
+        var headers = headers
+        let etag = "\"\(ref.sha256Hex)\""
+        headers[.eTag] = etag
+        headers[.acceptRanges] = "bytes"
+        if let condition = request.headers[.ifNoneMatch], ETagMatch.matches(condition, etag: etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = contentType
+        var range: Range<Int>? = nil
+        if let header = request.headers[.range], request.headers[.ifRange].map({ $0 == etag }) ?? true {
+            switch ByteRange.parse(header, size: ref.size) {
+            case .satisfiable(let r): range = r
+            case .unsatisfiable:
+                headers[.contentRange] = "bytes */\(ref.size)"
+                headers[.contentLength] = "0"
+                headers[.contentType] = nil
+                return Response(status: .rangeNotSatisfiable, headers: headers)
+            case .ignored: break
+            }
+        }
+        let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
+        let span = range ?? 0..<ref.size
+        if let range { headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(ref.size)" }
+        headers[.contentLength] = String(span.count)
+        if request.method == .head { return Response(status: status, headers: headers) }
+        metrics.bytesServed.increment(by: Int64(span.count))
+        if let preloaded {
+            let slice = range == nil ? preloaded : preloaded.getSlice(at: preloaded.readerIndex + span.lowerBound, length: span.count)!
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: slice))
+        }
+        let body = StoredBody(blobs: blobs, ref: ref, range: span)
+        return Response(status: status, headers: headers, body: ResponseBody(contentLength: span.count) { writer in
+            for try await buffer in body { try await writer.write(buffer) }
+            try await writer.finish(nil)
+        })
+    }
+}

@@ -1,0 +1,304 @@
+import Foundation
+import Registry
+import Tarball
+import Testing
+import WharfTestSupport
+
+/// The Eik server REST API through real HTTP: every status the seed lists, and the cases where
+/// Wharf must do better than the original (atomic publishing, checked aliases, refused bombs).
+@Suite struct EikRoutesTests {
+    @Test func loginGivesATokenForAKnownKey() async throws {
+        try await EikFixture.with { eik in
+            let multipart = MultipartBody([.init("key", "change_me")])
+            let ok = try await eik.client.request(eik.base + "/auth/login", method: .POST, headers: [("Content-Type", multipart.contentType)], body: multipart.bytes)
+            #expect(ok.status == 200)
+            #expect(ok.header("cache-control") == "no-store")
+            let token = try #require(ok.json?["token"] as? String)
+            let claims = try #require(Self.claims(of: token))
+            #expect(claims["name"] as? String == "admin")
+            #expect(claims["user"] as? String == "admin")
+            #expect(claims["exp"] is Double || claims["exp"] is Int)
+
+            let encoded = try await eik.client.request(eik.base + "/auth/login", method: .POST,
+                headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array("key=ci-key".utf8))
+            #expect(encoded.status == 200)
+
+            let wrong = try await eik.client.request(eik.base + "/auth/login", method: .POST,
+                headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array("key=nope".utf8))
+            #expect(wrong.status == 401)
+            #expect(wrong.json?["error"] is String)
+            let missing = try await eik.client.request(eik.base + "/auth/login", method: .POST,
+                headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array("other=1".utf8))
+            #expect(missing.status == 400)
+        }
+    }
+
+    @Test func forgedMalformedAndExpiredTokensAre401() async throws {
+        try await EikFixture.with { eik in
+            let token = try await eik.login()
+            let parts = token.split(separator: ".").map(String.init)
+            let payload = try #require(Self.claims(of: token))
+            let noneHeader = Self.base64URL(Data(#"{"alg":"none","typ":"JWT"}"#.utf8))
+            let forgedPayload = Self.base64URL(try JSONSerialization.data(withJSONObject: payload.merging(["user": "ci"]) { $1 }))
+            let expired = try await Authenticator(users: [.init(name: "admin", key: "x", admin: true)], secret: Array(EikFixture.secret.utf8), tokenLifetime: 60)
+                .token(for: .init(name: "admin", key: "x", admin: true), now: Date().addingTimeInterval(-3600))
+            let otherSecret = try await Authenticator(users: [.init(name: "admin", key: "x", admin: true)], secret: Array("another".utf8), tokenLifetime: 60)
+                .token(for: .init(name: "admin", key: "x", admin: true))
+            let cases: [(String, String?)] = [
+                ("missing", nil),
+                ("not bearer", "Basic \(token)"),
+                ("garbage", "Bearer not-a-jwt"),
+                ("alg none", "Bearer \(noneHeader).\(parts[1])."),
+                ("payload swapped", "Bearer \(parts[0]).\(forgedPayload).\(parts[2])"),
+                ("signature cut", "Bearer \(parts[0]).\(parts[1])."),
+                ("other secret", "Bearer \(otherSecret)"),
+                ("expired", "Bearer \(expired)"),
+            ]
+            for (label, header) in cases {
+                let form = MultipartBody([.init("package", filename: "p.tgz", bytes: EikFixture.package())])
+                var headers = [("Content-Type", form.contentType)]
+                if let header { headers.append(("Authorization", header)) }
+                let response = try await eik.client.request(eik.base + "/pkg/fuzz/1.0.0", method: .PUT, headers: headers, body: form.bytes)
+                #expect(response.status == 401, "\(label)")
+                #expect(response.header("cache-control") == "no-store", "\(label)")
+            }
+            #expect(try await eik.get("/pkg/fuzz").status == 404, "nothing was published")
+        }
+    }
+
+    @Test func publishServeAndDescribeAPackage() async throws {
+        try await EikFixture.with { eik in
+            let token = try await eik.login()
+            let put = try await eik.publish("/pkg/fuzz/8.4.1", archive: EikFixture.package("8.4.1"), token: token)
+            #expect(put.status == 303)
+            #expect(put.header("location") == "/pkg/fuzz/8.4.1")
+            #expect(put.body.isEmpty)
+            #expect(put.header("cache-control") == "no-store")
+
+            let file = try await eik.get("/pkg/fuzz/8.4.1/main/index.js")
+            #expect(file.status == 200)
+            #expect(file.text == "export const version = '8.4.1';\n")
+            #expect(file.header("content-type") == "text/javascript; charset=utf-8")
+            #expect(file.header("cache-control") == "public, max-age=31536000, immutable")
+            #expect(file.header("access-control-allow-origin") == "*")
+            let etag = try #require(file.header("etag"))
+            #expect(try await eik.get("/pkg/fuzz/8.4.1/main/index.js", headers: [("If-None-Match", etag)]).status == 304)
+            #expect(try await eik.get("/pkg/fuzz/8.4.1/main/style.css").header("content-type") == "text/css; charset=utf-8")
+            #expect(try await eik.get("/pkg/fuzz/8.4.1/main/missing.js").status == 404)
+            #expect(try await eik.get("/pkg/fuzz/8.4.1/main/../README.md").status == 404)
+            #expect(try await eik.get("/pkg/fuzz/8.4.1/main%2Findex.js").status == 404)
+
+            let overview = try await eik.get("/pkg/fuzz/8.4.1")
+            #expect(overview.status == 200)
+            #expect(overview.header("cache-control") == "no-cache")
+            let json = try #require(overview.json)
+            #expect(json["name"] as? String == "fuzz")
+            #expect(json["version"] as? String == "8.4.1")
+            #expect(json["type"] as? String == "pkg")
+            #expect(json["org"] as? String == "local")
+            #expect((json["author"] as? [String: String]) == ["name": "admin", "user": "admin"])
+            #expect(json["created"] is Int)
+            #expect((json["meta"] as? [Any])?.isEmpty == true)
+            let files = try #require(json["files"] as? [[String: Any]])
+            #expect(files.map { $0["pathname"] as? String } == ["/README.md", "/eik.json", "/main/index.js", "/main/style.css"])
+            let index = try #require(files.first { $0["pathname"] as? String == "/main/index.js" })
+            #expect(index["integrity"] as? String == Integrity.sha512(file.body))
+            #expect(index["mimeType"] as? String == "text/javascript")
+            #expect(index["size"] as? Int == file.body.count)
+            #expect(json["integrity"] as? String == Integrity.ofFiles(files.compactMap { $0["integrity"] as? String }))
+            let manifest = try await eik.get("/pkg/fuzz/8.4.1/eik.json")
+            #expect((manifest.json as? [String: String]) == ["name": "fuzz", "version": "8.4.1", "type": "pkg"])
+
+            _ = try await eik.publish("/pkg/fuzz/8.5.0", archive: EikFixture.package("8.5.0"), token: token)
+            _ = try await eik.publish("/pkg/fuzz/7.1.0", archive: EikFixture.package("7.1.0", compression: .none), token: token)
+            let versions = try await eik.get("/pkg/fuzz")
+            #expect(versions.status == 200)
+            #expect(versions.header("cache-control") == "no-cache")
+            let list = try #require(versions.json?["versions"] as? [[Any]])
+            #expect(list.map { $0[0] as? Int } == [8, 7])
+            #expect(list.map { ($0[1] as? [String: Any])?["version"] as? String } == ["8.5.0", "7.1.0"])
+            #expect(versions.json?["org"] as? String == "local")
+        }
+    }
+
+    @Test func scopedNamesWorkPlainAndPercentEncoded() async throws {
+        try await EikFixture.with { eik in
+            let token = try await eik.login()
+            let put = try await eik.publish("/npm/%40eik%2Fbuzz/1.0.0", archive: EikFixture.package(), token: token)
+            #expect(put.status == 303)
+            #expect(put.header("location") == "/npm/@eik/buzz/1.0.0")
+            #expect(try await eik.get("/npm/@eik/buzz/1.0.0/main/index.js").status == 200)
+            #expect(try await eik.get("/npm/%40eik%2Fbuzz/1.0.0/main/index.js").status == 200)
+            #expect(try await eik.get("/npm/@eik/buzz").status == 200)
+            #expect(try await eik.publish("/npm/@eik/buzz/1.0.0", archive: EikFixture.package(), token: token).status == 409)
+            #expect(try await eik.get("/pkg/@eik/buzz/1.0.0/main/index.js").status == 404, "types are separate")
+        }
+    }
+
+    @Test func publishingRefusesBadRequestsWithTheSeedsStatuses() async throws {
+        try await EikFixture.with(configure: { $0.maxPackageSize = 64 << 10 }) { eik in
+            let token = try await eik.login()
+            #expect(try await eik.publish("/pkg/fuzz/1.0.0", archive: EikFixture.package(), token: token).status == 303)
+            #expect(try await eik.publish("/pkg/fuzz/1.0.0", archive: EikFixture.package("again"), token: token).status == 409)
+            #expect(try await eik.publish("/pkg/fuzz/0.9.0", archive: EikFixture.package(), token: token).status == 303, "another major")
+            #expect(try await eik.publish("/pkg/fuzz/0.8.0", archive: EikFixture.package(), token: token).status == 409, "not newer in its major")
+            #expect(try await eik.publish("/pkg/Fuzz/1.0.0", archive: EikFixture.package(), token: token).status == 400)
+            #expect(try await eik.publish("/pkg/fuzz/1.0", archive: EikFixture.package(), token: token).status == 400)
+            #expect(try await eik.publish("/pkg/fuzz/v1.0.0", archive: EikFixture.package(), token: token).status == 400)
+            #expect(try await eik.publish("/pkg/fuzz/2.0.0", archive: EikFixture.package(), token: nil).status == 401)
+            #expect(try await eik.send("PUT", "/pkg/fuzz/2.0.0", fields: [.init("other", "x")], token: token).status == 400)
+
+            var random = SystemRandomNumberGenerator()
+            let noise = (0..<(100 << 10)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let tooLarge = try await eik.publish("/pkg/fuzz/2.0.0", archive: noise, token: token)
+            #expect(tooLarge.status == 413)
+            #expect(tooLarge.json?["error"] is String)
+            #expect(try await eik.publish("/pkg/fuzz/2.0.0", archive: Array(noise.prefix(4000)), token: token).status == 415)
+            #expect(try await eik.publish("/pkg/fuzz/2.0.0", archive: Array(#"{"imports":{}}"#.utf8), token: token).status == 415)
+
+            var corrupt = EikFixture.package(compression: .none)
+            corrupt[148] ^= 0x11   // the first header's checksum
+            #expect(try await eik.publish("/pkg/fuzz/2.0.0", archive: corrupt, token: token).status == 422)
+            let truncated = Array(EikFixture.package(compression: .none).prefix(700))
+            #expect(try await eik.publish("/pkg/fuzz/2.0.0", archive: truncated, token: token).status == 422)
+
+            for hostile in ["../evil.js", "/etc/passwd", "a/../../b.js", "a\\..\\b.js"] {
+                var tar = TarWriter()
+                tar.addFile("ok.js", contents: "1")
+                tar.addFile(hostile, contents: "evil")
+                let response = try await eik.publish("/pkg/fuzz/2.0.0", archive: tar.archive(compression: .gzip), token: token)
+                #expect(response.status == 422, "\(hostile)")
+            }
+
+            var links = TarWriter()
+            links.addFile("index.js", contents: "export {}")
+            links.addSymlink("passwd", target: "/etc/passwd")
+            links.addHardLink("hard", target: "index.js")
+            #expect(try await eik.publish("/pkg/links/1.0.0", archive: links.archive(compression: .gzip), token: token).status == 303)
+            let files = try #require(try await eik.get("/pkg/links/1.0.0").json?["files"] as? [[String: Any]])
+            #expect(files.compactMap { $0["pathname"] as? String } == ["/eik.json", "/index.js"])
+            #expect(try await eik.get("/pkg/links/1.0.0/passwd").status == 404)
+
+            // 40 MB of zeros in a few KB of gzip: refused while inflating, never written.
+            var bomb = TarWriter()
+            bomb.addFile("zeros.bin", bytes: [UInt8](repeating: 0, count: 40 << 20))
+            let compressed = bomb.archive(compression: .gzip)
+            #expect(compressed.count < 64 << 10)
+            #expect(try await eik.publish("/pkg/bomb/1.0.0", archive: compressed, token: token).status == 413)
+            #expect(try await eik.get("/pkg/bomb").status == 404)
+            #expect(try await eik.get("/pkg/fuzz/2.0.0").status == 404, "no refused upload left anything behind")
+        }
+    }
+
+    @Test func importMapsArePublishedOnceAndServedImmutable() async throws {
+        try await EikFixture.with { eik in
+            let token = try await eik.login()
+            let map = Array(#"{"imports":{"fuzz":"/pkg/fuzz/8.4.1/main/index.js"}}"#.utf8)
+            let put = try await eik.send("PUT", "/map/buzz/4.2.2", fields: [.init("map", filename: "map.json", bytes: map)], token: token)
+            #expect(put.status == 303)
+            #expect(put.header("location") == "/map/buzz/4.2.2")
+            let get = try await eik.get("/map/buzz/4.2.2")
+            #expect(get.status == 200)
+            #expect(get.body == map)
+            #expect(get.header("cache-control") == "public, max-age=31536000, immutable")
+            #expect(get.header("content-type")?.hasPrefix("application/json") == true)
+            #expect(try await eik.send("PUT", "/map/buzz/4.2.2", fields: [.init("map", filename: "m.json", bytes: map)], token: token).status == 409)
+            #expect(try await eik.send("PUT", "/map/buzz/4.2.1", fields: [.init("map", filename: "m.json", bytes: map)], token: token).status == 409)
+            #expect(try await eik.send("PUT", "/map/buzz/5.0.0", fields: [.init("map", filename: "m.json", bytes: Array("not json".utf8))], token: token).status == 415)
+            let huge = Array(("{\"imports\":{\"a\":\"" + String(repeating: "x", count: 1_000_001) + "\"}}").utf8)
+            #expect(try await eik.send("PUT", "/map/buzz/5.0.0", fields: [.init("map", filename: "m.json", bytes: huge)], token: token).status == 413)
+            #expect(try await eik.send("PUT", "/map/buzz/5.0.0", fields: [], token: token).status == 400)
+            #expect(try await eik.get("/map/buzz/5.0.0").status == 404)
+            let versions = try await eik.get("/map/buzz")
+            #expect((versions.json?["versions"] as? [[Any]])?.count == 1)
+        }
+    }
+
+    @Test func aliasesPointAtExactVersions() async throws {
+        try await EikFixture.with { eik in
+            let token = try await eik.login()
+            _ = try await eik.publish("/pkg/fuzz/8.4.1", archive: EikFixture.package("8.4.1"), token: token)
+            _ = try await eik.publish("/pkg/fuzz/8.5.0", archive: EikFixture.package("8.5.0"), token: token)
+            _ = try await eik.publish("/pkg/fuzz/7.0.0", archive: EikFixture.package("7.0.0"), token: token)
+
+            let create = try await eik.send("PUT", "/pkg/fuzz/v8", fields: [.init("version", "8.4.1")], token: token)
+            #expect(create.status == 303)
+            #expect(create.header("location") == "/pkg/fuzz/v8")
+            #expect(try await eik.send("PUT", "/pkg/fuzz/v8", fields: [.init("version", "8.4.1")], token: token).status == 409)
+
+            let redirect = try await eik.get("/pkg/fuzz/v8/main/index.js")
+            #expect(redirect.status == 302)
+            #expect(redirect.header("location") == "/pkg/fuzz/8.4.1/main/index.js")
+            #expect(redirect.header("cache-control") == "public, max-age=1200")
+            let followed = try await eik.get(try #require(redirect.header("location")))
+            #expect(followed.text == "export const version = '8.4.1';\n")
+            #expect(try await eik.get("/pkg/fuzz/v8").header("location") == "/pkg/fuzz/8.4.1")
+            // The redirect target is built from the stored name, never from a host-like request path.
+            #expect(try await eik.get("/pkg/fuzz/v8//evil.example/x").status == 404)
+
+            #expect(try await eik.send("POST", "/pkg/fuzz/v8", fields: [.init("version", "8.5.0")], token: token).status == 303)
+            #expect(try await eik.get("/pkg/fuzz/v8/main/index.js").header("location") == "/pkg/fuzz/8.5.0/main/index.js")
+            #expect(try await eik.send("POST", "/pkg/fuzz/v9", fields: [.init("version", "8.5.0")], token: token).status == 404)
+            #expect(try await eik.send("PUT", "/pkg/fuzz/v7", fields: [.init("version", "8.5.0")], token: token).status == 400, "major mismatch")
+            #expect(try await eik.send("PUT", "/pkg/fuzz/v8", fields: [.init("version", "8.9.9")], token: token).status == 404)
+            #expect(try await eik.send("PUT", "/pkg/fuzz/v6", fields: [.init("version", "6.0.0")], token: token).status == 404, "unpublished")
+            #expect(try await eik.send("PUT", "/pkg/fuzz/v7", fields: [.init("version", "7.0.0")], token: nil).status == 401)
+            #expect(try await eik.send("PUT", "/pkg/fuzz/v7", fields: [], token: token).status == 400)
+
+            let delete = try await eik.client.request(eik.base + "/pkg/fuzz/v8", method: .DELETE, headers: [("Authorization", "Bearer \(token)")])
+            #expect(delete.status == 204)
+            let again = try await eik.client.request(eik.base + "/pkg/fuzz/v8", method: .DELETE, headers: [("Authorization", "Bearer \(token)")])
+            #expect(again.status == 404)
+            #expect(try await eik.get("/pkg/fuzz/v8/main/index.js").status == 404)
+        }
+    }
+
+    @Test func concurrentUploadsAreAtomic() async throws {
+        try await EikFixture.with { eik in
+            let token = try await eik.login()
+            let sameVersion = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<8 {
+                    group.addTask { try await eik.publish("/pkg/race/1.0.0", archive: EikFixture.package("\(index)"), token: token).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(sameVersion.sorted() == [303] + Array(repeating: 409, count: 7))
+
+            let different = try await withThrowingTaskGroup(of: Int.self) { group in
+                for major in 1...10 {
+                    group.addTask { try await eik.publish("/pkg/many/\(major).0.0", archive: EikFixture.package("\(major)"), token: token).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(different.allSatisfy { $0 == 303 })
+            let versions = try #require(try await eik.get("/pkg/many").json?["versions"] as? [[Any]])
+            #expect(versions.count == 10)
+        }
+    }
+
+    @Test func unknownRoutesAndMethodsAreJSONErrors() async throws {
+        try await EikFixture.with { eik in
+            let unknown = try await eik.get("/pkg")
+            #expect(unknown.status == 404)
+            #expect(unknown.json?["error"] is String)
+            let missing = try await eik.get("/pkg/nothing/1.0.0/a.js")
+            #expect(missing.status == 404)
+            #expect(missing.header("cache-control") == "public, max-age=5")
+            #expect(try await eik.get("/pkg/NotValid").status == 404)
+            let patch = try await eik.client.request(eik.base + "/pkg/fuzz/1.0.0", method: .PATCH)
+            #expect(patch.status == 405)
+        }
+    }
+
+    static func claims(of token: String) -> [String: Any]? {
+        let parts = token.split(separator: ".")
+        guard parts.count == 3 else { return nil }
+        var text = String(parts[1]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while text.count % 4 != 0 { text += "=" }
+        return Data(base64Encoded: text).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+    }
+
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
