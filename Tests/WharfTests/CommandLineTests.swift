@@ -124,3 +124,43 @@ import WharfTestSupport
         await originServer.stop()
     }
 }
+
+/// Publishing through a real process that dies mid-upload: nothing of the version may survive.
+@Suite struct PublishCrashTests {
+    @Test func aPublishCutBySIGKILLLeavesNothingBehind() async throws {
+        let data = TemporaryDirectory("crash")
+        let file = data.path + "/proxy.conf"
+        try """
+        [auth]
+        jwt_secret = "crash-test-secret"
+        [[auth.users]]
+        name = "admin"
+        key = "k"
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let arguments = ["--config", file, "--data", data.path + "/store"]
+        let (first, port) = try await WharfProcess.serve(arguments)
+        let client = HTTPTestClient()
+        let login = try await client.request("http://127.0.0.1:\(port)/auth/login", method: .POST,
+            headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array("key=k".utf8))
+        let token = try #require(login.json?["token"] as? String)
+
+        // A 6 MB upload of which only the first half ever arrives.
+        let archive = (0..<(6 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let form = MultipartBody([.init("package", filename: "p.tgz", bytes: archive)])
+        let head = "PUT /pkg/crash/1.0.0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+            + "Content-Type: \(form.contentType)\r\nContent-Length: \(form.bytes.count)\r\n\r\n"
+        let connection = try RawConnection(port: port)
+        try connection.send(Array(head.utf8) + form.bytes.prefix(form.bytes.count / 2))
+        try await Task.sleep(for: .milliseconds(300))
+        first.signal(SIGKILL)
+        _ = await first.waitForExit(timeout: .seconds(10))
+
+        let (second, port2) = try await WharfProcess.serve(arguments)
+        #expect(try await client.get("http://127.0.0.1:\(port2)/pkg/crash/1.0.0").status == 404)
+        #expect(try await client.get("http://127.0.0.1:\(port2)/pkg/crash").status == 404)
+        await second.stop()
+        let stats = try await WharfProcess.run(["cache", "stats"] + arguments)
+        #expect(stats.output.contains("unfinished:      0"), "\(stats.output)")
+        await client.shutdown()
+    }
+}
