@@ -1,3 +1,5 @@
+import Storage
+
 /// A file of an allowlisted host, normalised once: the cache key and the upstream URL come from it.
 public struct CacheAddress: Sendable, Hashable, CustomStringConvertible {
     public let host: String
@@ -58,7 +60,7 @@ public struct CacheAddress: Sendable, Hashable, CustomStringConvertible {
         var iterator = raw.utf8.makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                guard let high = iterator.next().flatMap(Hex.value), let low = iterator.next().flatMap(Hex.value) else {
                     throw refuse("malformed percent-encoding")
                 }
                 let decoded = high << 4 | low
@@ -84,7 +86,8 @@ public struct CacheAddress: Sendable, Hashable, CustomStringConvertible {
             if segment.isEmpty && index != segments.count - 1 { throw refuse("empty segment") }
             if segment.isEmpty && segments.count == 1 { throw refuse("empty") }
         }
-        if path.contains("://") || segments.first.map(isSchemeLike) == true {
+        // `scheme://host` already failed as an empty segment; a leading `https:` segment is refused here.
+        if segments.first.map(isSchemeLike) == true {
             throw refuse("absolute URL")
         }
         return path
@@ -95,15 +98,6 @@ public struct CacheAddress: Sendable, Hashable, CustomStringConvertible {
         guard let colon = segment.firstIndex(of: ":"), colon == segment.index(before: segment.endIndex) else { return false }
         let scheme = segment[..<colon].lowercased()
         return ["http", "https", "file", "ftp", "javascript", "data", "ws", "wss"].contains(scheme)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// Percent-encodes everything outside RFC 3986's path characters.
@@ -117,15 +111,9 @@ public struct CacheAddress: Sendable, Hashable, CustomStringConvertible {
             case _ where "-._~!$&'()*+,;=:@/".utf8.contains(byte):
                 out.unicodeScalars.append(UnicodeScalar(byte))
             default:
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(2)
+                out += Hex.percentEscape(byte)
             }
         }
         return out
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -67,26 +67,35 @@ public final class EikRegistry: Sendable {
             throw RegistryError(.conflict, "\(type.rawValue)/\(name)/\(versionText) exists already")
         }
 
-        var written: [(file: EikFile, blob: FinishedBlob, writer: BlobWriter)] = []
+        // Files up to one chunk are written inside the publishing transaction itself; larger ones
+        // are streamed into pending chunks first so the transaction stays short.
+        var described: [EikFile] = []
+        var bodies: [Body] = []
+        var writers: [BlobWriter] = []
         do {
             for file in all {
-                let writer = blobs.makeWriter()
-                written.append((Self.describe(file, type: type), try await Self.store(file.bytes, with: writer), writer))
+                described.append(Self.describe(file, type: type))
+                if file.bytes.count <= blobs.chunkSize {
+                    bodies.append(.prepared(blobs.prepare(file.bytes)))
+                } else {
+                    let writer = blobs.makeWriter()
+                    writers.append(writer)
+                    bodies.append(.streamed(try await Self.store(file.bytes, with: writer)))
+                }
             }
         } catch {
-            for item in written { await item.writer.abort() }
+            for writer in writers { await writer.abort() }
             throw RegistryError(.storage, "could not write \(type.rawValue)/\(name)/\(versionText): \(error)")
         }
 
         let record = EikVersion(
-            integrity: Integrity.ofFiles(written.map(\.file.integrity)), version: versionText, created: Int(now.timeIntervalSince1970),
-            author: author, type: type, name: name.value, org: "local", files: written.map(\.file), meta: []
+            integrity: Integrity.ofFiles(described.map(\.integrity)), version: versionText, created: Int(now.timeIntervalSince1970),
+            author: author, type: type, name: name.value, org: "local", files: described, meta: []
         )
-        let blobsToCommit = written.map { ($0.file, $0.blob) }
         do {
-            try await commit(record, files: blobsToCommit, version: version)
+            try await commit(record, files: Array(zip(described, bodies)), version: version)
         } catch {
-            for item in written { await item.writer.abort() }
+            for writer in writers { await writer.abort() }
             throw error
         }
         return record
@@ -100,7 +109,13 @@ public final class EikRegistry: Sendable {
         return try await publish(type: .map, name: name, version: version, files: [IncomingFile(path: "/import-map.json", bytes: json)], author: author, now: now)
     }
 
-    private func commit(_ record: EikVersion, files: [(EikFile, FinishedBlob)], version: Version) async throws(RegistryError) {
+    /// A file's bytes on their way into the publishing transaction.
+    enum Body: Sendable {
+        case prepared(BlobStore.PreparedBlob)
+        case streamed(FinishedBlob)
+    }
+
+    private func commit(_ record: EikVersion, files: [(EikFile, Body)], version: Version) async throws(RegistryError) {
         let type = record.type, name = record.name
         let versionKey = Self.key(type, name, record.version)
         let listKey = Self.key(type, name)
@@ -117,8 +132,11 @@ public final class EikRegistry: Sendable {
                 if let latest = sameMajor.max(), version <= latest {
                     throw RegistryError(.conflict, "\(type.rawValue)/\(name): \(version) is not newer than \(latest), the latest of major \(version.major)")
                 }
-                for (file, blob) in files {
-                    let ref = try blobs.commit(blob, in: txn)
+                for (file, body) in files {
+                    let ref = switch body {
+                    case .prepared(let blob): try blobs.commit(blob, in: txn)
+                    case .streamed(let blob): try blobs.commit(blob, in: txn)
+                    }
                     var writer = ByteWriter()
                     ref.encode(into: &writer)
                     writer.write(file.mimeType)

@@ -9,18 +9,12 @@ public struct BlobID: Hashable, Sendable, CustomStringConvertible {
         return BlobID(bytes: (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
-    public var description: String { bytes.map { String($0, radix: 16).leftPadded(2) }.joined() }
+    public var description: String { Hex.encode(bytes) }
 
     /// The key of chunk `index`: the id, then the index big-endian so chunks sort in order.
     func chunkKey(_ index: Int) -> [UInt8] {
         var key = bytes
         withUnsafeBytes(of: UInt32(index).bigEndian) { key.append(contentsOf: $0) }
         return key
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

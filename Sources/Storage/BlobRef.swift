@@ -14,7 +14,7 @@ public struct BlobRef: Hashable, Sendable {
 
     public var chunkCount: Int { size == 0 ? 0 : (size + chunkSize - 1) / chunkSize }
 
-    public var sha256Hex: String { sha256.map { String($0, radix: 16).leftPadded(2) }.joined() }
+    public var sha256Hex: String { Hex.encode(sha256) }
 
     public func encode(into writer: inout ByteWriter) {
         writer.write(bytes: id.bytes)

@@ -62,6 +62,39 @@ public final class BlobStore: Sendable {
         return blob.ref
     }
 
+    /// A small body hashed ahead of time, to be written whole inside one transaction (no pending
+    /// chunks, no transaction of its own): many small files then cost one commit, not one each.
+    public struct PreparedBlob: Sendable {
+        public let bytes: [UInt8]
+        public let sha256: [UInt8]
+    }
+
+    public func prepare(_ bytes: [UInt8]) -> PreparedBlob {
+        PreparedBlob(bytes: bytes, sha256: Array(SHA256.hash(data: bytes)))
+    }
+
+    /// Writes a prepared body (or references an identical stored one) inside the caller's transaction.
+    public func commit(_ blob: PreparedBlob, in txn: borrowing WriteTransaction) throws -> BlobRef {
+        if let existing = try txn.get(bySHA, key: blob.sha256) {
+            let (refs, ref) = try readInfo(BlobID(bytes: existing), in: txn)
+            try writeInfo(ref, refs: refs + 1, in: txn)
+            return ref
+        }
+        let ref = BlobRef(id: BlobID.random(), size: blob.bytes.count, chunkSize: chunkSize, sha256: blob.sha256)
+        var index = 0, offset = 0
+        try blob.bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let end = min(offset + chunkSize, raw.count)
+                try txn.put(chunks, key: ref.id.chunkKey(index), bytes: UnsafeRawBufferPointer(rebasing: raw[offset..<end]))
+                index += 1
+                offset = end
+            }
+        }
+        try txn.put(bySHA, key: blob.sha256, value: ref.id.bytes)
+        try writeInfo(ref, refs: 1, in: txn)
+        return ref
+    }
+
     /// Adds a reference to a committed blob (a second record pointing at the same bytes).
     public func retain(_ ref: BlobRef, in txn: borrowing WriteTransaction) throws {
         let (refs, stored) = try readInfo(ref.id, in: txn)

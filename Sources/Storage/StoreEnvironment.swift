@@ -13,6 +13,7 @@ public final class StoreEnvironment: @unchecked Sendable {
     let env: OpaquePointer
     private let gate = ResizeGate()
     private let writer = DispatchQueue(label: "wharf.storage.writer", qos: .userInitiated)
+    private static let writerKey = DispatchSpecificKey<Bool>()
     private let tables = Mutex<[String: Table]>([:])
     private let closed = Atomic<Bool>(false)
     public let options: StoreOptions
@@ -21,6 +22,7 @@ public final class StoreEnvironment: @unchecked Sendable {
     public init(path: String, options: StoreOptions = StoreOptions()) throws {
         self.path = path
         self.options = options
+        writer.setSpecific(key: Self.writerKey, value: true)
         try Self.makeDirectory(path)
         var env: OpaquePointer?
         try check(mdb_env_create(&env), "env create")
@@ -59,7 +61,9 @@ public final class StoreEnvironment: @unchecked Sendable {
     /// Closes the environment; later calls do nothing. Callers must have stopped using it.
     public func close() {
         if closed.exchange(true, ordering: .acquiringAndReleasing) { return }
-        writer.sync {}
+        // The last reference can go away inside a write closure, on the writer queue itself:
+        // no write can be running then, and waiting on the queue would deadlock.
+        if DispatchQueue.getSpecific(key: Self.writerKey) == nil { writer.sync {} }
         gate.withExclusive { mdb_env_close(env) }
     }
 

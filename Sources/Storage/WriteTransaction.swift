@@ -2,27 +2,8 @@ import CLMDB
 
 /// A write transaction, handed to closures that run on the store's one writer thread.
 /// Closures must be synchronous and free of outside effects: on a full map they run again.
-public struct WriteTransaction: ~Copyable {
-    let txn: OpaquePointer
-
-    public func withValue<T>(_ table: Table, key: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
-        try key.withUnsafeBytes { keyBytes in
-            var k = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
-            var v = MDB_val()
-            let rc = mdb_get(txn, table.dbi, &k, &v)
-            if rc == MDB_NOTFOUND { return nil }
-            try check(rc, "get \(table.name)")
-            return try body(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
-        }
-    }
-
-    public func get(_ table: Table, key: [UInt8]) throws -> [UInt8]? {
-        try withValue(table, key: key) { Array($0) }
-    }
-
-    public func contains(_ table: Table, key: [UInt8]) throws -> Bool {
-        try withValue(table, key: key) { _ in true } ?? false
-    }
+public struct WriteTransaction: ~Copyable, StoreTransaction {
+    public let txn: OpaquePointer
 
     public func put(_ table: Table, key: [UInt8], value: [UInt8]) throws {
         try value.withUnsafeBytes { try put(table, key: key, bytes: $0, flags: 0) }
@@ -62,20 +43,10 @@ public struct WriteTransaction: ~Copyable {
         }
     }
 
-    public func scan(_ table: Table, prefix: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
-        try Storage.scan(txn: txn, table: table, prefix: prefix, body)
-    }
-
     /// Keys under `prefix`, collected first so that deleting them does not disturb the walk.
     public func keys(_ table: Table, prefix: [UInt8]) throws -> [[UInt8]] {
         var keys: [[UInt8]] = []
         try scan(table, prefix: prefix) { key, _ in keys.append(Array(key)); return true }
         return keys
-    }
-
-    public func count(_ table: Table) throws -> Int {
-        var stat = MDB_stat()
-        try check(mdb_stat(txn, table.dbi, &stat), "stat \(table.name)")
-        return Int(stat.ms_entries)
     }
 }

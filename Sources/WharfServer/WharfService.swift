@@ -35,7 +35,7 @@ public struct WharfService: Sendable {
         let cache = try EdgeCache(blobs: blobs, configuration: configuration.edgeCache, metrics: metrics.factory, logger: logger)
         let registry = try EikRegistry(blobs: blobs)
         let authenticator = await Authenticator(
-            users: configuration.users.map { RegistryUser(name: $0.name, key: $0.key, admin: $0.admin) },
+            users: configuration.users,
             secret: try Authenticator.secret(configured: configuration.jwtSecret, environment: environment),
             tokenLifetime: configuration.tokenLifetime
         )

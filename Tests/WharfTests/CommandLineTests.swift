@@ -24,14 +24,14 @@ import WharfTestSupport
         let data = TemporaryDirectory("cli")
         let (wharf, port) = try await WharfProcess.serve(["--data", data.path, "--upstream", "ga.jspm.io=\(originServer.baseURL)"])
         let client = HTTPTestClient()
-        let download = Task {
-            try await client.get("http://127.0.0.1:\(port)/cdn/ga.jspm.io/npm:fixture@1.0.0/slow.bin")
-        }
-        try await Task.sleep(for: .milliseconds(400))
+        // The response head has arrived: the request is in flight when the signal comes.
+        let response = try await client.client.execute(
+            HTTPClientRequest(url: "http://127.0.0.1:\(port)/cdn/ga.jspm.io/npm:fixture@1.0.0/slow.bin"), timeout: .seconds(60))
         wharf.signal(SIGTERM)
-        let response = try await download.value
-        #expect(response.status == 200)
-        #expect(response.body == TestOrigin.pattern(offset: 0, count: Self.slowSize))
+        var body: [UInt8] = []
+        for try await buffer in response.body { body += buffer.readableBytesView }
+        #expect(response.status == .ok)
+        #expect(body == TestOrigin.pattern(offset: 0, count: Self.slowSize))
         let status = await wharf.waitForExit(timeout: .seconds(30))
         #expect(status == 0, "\(wharf.text)")
         await wharf.stop()

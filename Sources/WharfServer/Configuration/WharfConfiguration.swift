@@ -1,22 +1,13 @@
 import EdgeCache
 import Foundation
 import Logging
+import Registry
 import Storage
 import Tarball
 
 /// Wharf's settings: proxy.conf's keys with their documented defaults, then command-line overrides.
 public struct WharfConfiguration: Sendable {
-    public struct User: Sendable, Equatable {
-        public var name: String
-        public var key: String
-        public var admin: Bool
-
-        public init(name: String, key: String, admin: Bool) {
-            self.name = name
-            self.key = key
-            self.admin = admin
-        }
-    }
+    public typealias User = RegistryUser
 
     public var listenHost = "127.0.0.1"
     public var listenPort = 4001
