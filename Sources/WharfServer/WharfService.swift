@@ -53,6 +53,7 @@ public struct WharfService: Sendable {
         let publicURL = configuration.resolvedPublicURL
         let app = Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

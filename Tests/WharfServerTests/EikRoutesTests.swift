@@ -302,3 +302,23 @@ import WharfTestSupport
         data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }
+
+@Suite struct ExpectContinueTests {
+    /// curl asks before sending uploads over 1 KiB; without an answer it stalls a second per upload.
+    @Test func uploadsThatAskFirstAreToldToContinue() async throws {
+        try await EikFixture.with { eik in
+            let token = try await eik.login()
+            let form = MultipartBody([.init("package", filename: "p.tgz", bytes: EikFixture.package())])
+            let head = "PUT /pkg/asks/1.0.0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nExpect: 100-continue\r\n"
+                + "Content-Type: \(form.contentType)\r\nContent-Length: \(form.bytes.count)\r\nConnection: close\r\n\r\n"
+            let connection = try RawConnection(port: eik.wharf.port)
+            try connection.send(Array(head.utf8))
+            let interim = String(decoding: connection.receiveSome(), as: UTF8.self)
+            #expect(interim.hasPrefix("HTTP/1.1 100 Continue"), "\(interim)")
+            try connection.send(form.bytes)
+            let final = String(decoding: connection.receiveAll(), as: UTF8.self)
+            #expect(final.contains("HTTP/1.1 303"), "\(final)")
+            #expect(try await eik.get("/pkg/asks/1.0.0/main/index.js").status == 200)
+        }
+    }
+}
