@@ -229,6 +229,18 @@ public final class EikRegistry: Sendable {
         }
     }
 
+    /// The file and, when it fits in one chunk, its bytes, read in one snapshot (the hot path).
+    public func fileWithBody(type: EikType, name: PackageName, version: String, path: String) throws(RegistryError) -> (EikStoredFile, [UInt8]?)? {
+        try read { [files, blobs] txn in
+            guard let stored = try txn.withValue(files, key: Self.key(type, name.value, version, path), { raw in
+                var reader = ByteReader(raw)
+                return EikStoredFile(blob: try BlobRef.decode(from: &reader), mimeType: try reader.readString())
+            }) else { return nil }
+            guard stored.blob.chunkCount == 1 else { return (stored, stored.blob.size == 0 ? [] : nil) }
+            return (stored, try blobs.withChunk(stored.blob.id, index: 0, in: txn) { Array($0) })
+        }
+    }
+
     /// Every package of `type` with its versions: what the listing and the generator see.
     public func packages(type: EikType) throws(RegistryError) -> [(name: String, versions: [EikVersionEntry])] {
         try read { [lists] txn in
