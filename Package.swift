@@ -61,9 +61,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ImportMaps",
+            dependencies: [
+                "EdgeCache", "Registry", "Semver", "Storage",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "WharfServer",
             dependencies: [
-                "Storage", "EdgeCache", "Registry", "Tarball", "Semver",
+                "Storage", "EdgeCache", "Registry", "Tarball", "Semver", "ImportMaps",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -106,6 +113,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "Tarball", "Semver", "WharfTestSupport"]),
+        .testTarget(name: "ImportMapsTests", dependencies: ["ImportMaps"]),
         .testTarget(name: "EdgeCacheTests", dependencies: ["EdgeCache", "Storage"]),
         .testTarget(
             name: "WharfServerTests",

@@ -39,11 +39,12 @@ public struct CacheAddress: Sendable, Hashable, CustomStringConvertible {
         EdgeCacheError(.hostNotAllowed, "host '\(host)' is not in the upstream allowlist")
     }
 
-    /// esm.sh builds differ by query (`?target=`, `?deps=`), and unpkg answers `?meta` with a listing;
+    /// esm.sh builds differ by query (`?target=`, `?deps=`), api.jspm.io listings by `?provider=`,
+    /// and unpkg answers `?meta` with a listing;
     /// every other host ignores the query, so it is dropped and not part of the key.
     static func keptQuery(host: String, query: String?) -> String? {
         guard let query, !query.isEmpty else { return nil }
-        if host == "esm.sh" { return query }
+        if host == "esm.sh" || host == "api.jspm.io" { return query }
         if host == "unpkg.com", query.split(separator: "&").contains(where: { $0 == "meta" || $0.hasPrefix("meta=") }) { return "meta" }
         return nil
     }
@@ -101,7 +102,7 @@ public struct CacheAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Percent-encodes everything outside RFC 3986's path characters.
-    static func encode(_ path: String) -> String {
+    public static func encode(_ path: String) -> String {
         var out = ""
         out.reserveCapacity(path.utf8.count)
         for byte in path.utf8 {

@@ -44,6 +44,20 @@ public struct CacheMaintenance: Sendable {
         }
     }
 
+    /// Keys of the stored 200 answers under `prefix` (files, not redirects or remembered 404s).
+    public func keys(prefix: String) throws -> [String] {
+        let scanFrom = Array(StoreKey.make(prefix).prefix(StoreKey.keptPrefixLength))
+        return try environment.read { txn in
+            var found: [String] = []
+            try txn.scan(entries, prefix: scanFrom) { _, value in
+                let entry = try CacheEntry.decode(value)
+                if entry.status == 200, entry.key.hasPrefix(prefix) { found.append(entry.key) }
+                return true
+            }
+            return found
+        }
+    }
+
     public struct Statistics: Sendable {
         public var entries: Int
         public var blobs: BlobStore.Statistics

@@ -122,6 +122,24 @@ public final class EdgeCache: Sendable {
         return "\(origin)\(address.encodedPath)" + (address.query.map { "?\($0)" } ?? "")
     }
 
+    /// A GET to an allowlisted upstream whose answer is not cached (requests with side effects,
+    /// such as api.jspm.io's build queue). Returns the upstream's status.
+    public func forward(_ address: CacheAddress) async throws(EdgeCacheError) -> Int {
+        guard !configuration.offline else { throw EdgeCacheError(.offlineMiss, "offline: not forwarding \(address)") }
+        guard let url = upstreamURL(address) else {
+            throw EdgeCacheError(.hostNotAllowed, "host '\(address.host)' is not in the upstream allowlist")
+        }
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "User-Agent", value: configuration.userAgent)
+        do {
+            let response = try await client.execute(request, timeout: .milliseconds(Int64(configuration.readTimeout * 1000)), logger: logger)
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            return Int(response.status.code)
+        } catch {
+            throw EdgeCacheError(.upstreamUnavailable, "could not reach \(url): \(error)")
+        }
+    }
+
     /// Takes `flight` out of the joinable set before its outcome is published, so a request that
     /// arrives after the outcome reads the store instead of joining a finished fetch.
     private func settle(_ flight: Flight, _ address: CacheAddress, _ publish: (Flight) -> Void) {

@@ -1,4 +1,5 @@
 import EdgeCache
+import ImportMaps
 import Registry
 import Foundation
 import Hummingbird
@@ -48,6 +49,11 @@ public struct WharfService: Sendable {
         router.middlewares.add(EikRoutes(registry: registry, authenticator: authenticator, limits: configuration.registryLimits, files: files))
         OperationsRoutes(cache: cache, metrics: metrics).register(on: router)
         AuthRoutes(authenticator: authenticator).register(on: router)
+        let listings = DownloadListings(cache: cache, publicURL: configuration.resolvedPublicURL)
+        ImportMapRoutes(
+            listings: listings, rewriter: MapRewriter(cache: cache, listings: listings),
+            rebuildToken: configuration.rebuildToken, logger: logger
+        ).register(on: router)
 
         let logger = logger
         let publicURL = configuration.resolvedPublicURL

@@ -16,8 +16,17 @@ struct CDNFixture {
     let client = HTTPTestClient()
     var configuration: WharfConfiguration
 
-    init(configure: (inout WharfConfiguration) -> Void = { _ in }) async throws {
-        origin = TestOrigin(routes: [
+    init(routes: [String: TestOrigin.Handler]? = nil, configure: (inout WharfConfiguration) -> Void = { _ in }) async throws {
+        origin = TestOrigin(routes: routes ?? Self.routes)
+        originServer = try await origin.start()
+        configuration = WharfConfiguration.testing(data: data.path, originPort: originServer.port)
+        configuration.minimumFreshness = 0
+        configure(&configuration)
+        wharf = try await startWharf(configuration)
+    }
+
+    /// The files the edge-cache tests fetch.
+    static let routes: [String: TestOrigin.Handler] = [
             "/npm:fixture@1.0.0/small.js": TestOrigin.file(Self.small),
             "/npm:fixture@1.0.0/slow.js": TestOrigin.stream(size: 512 << 10, chunk: 16 << 10, delay: .milliseconds(10)),
             "/npm:fixture@1.0.0/big.bin": TestOrigin.stream(size: 3 << 20),
@@ -36,17 +45,14 @@ struct CDNFixture {
             "/fixture@1.0.0/index.js": TestOrigin.file(Self.small),
             "/offsite": TestOrigin.redirect("https://evil.example/x.js"),
             "/cross": TestOrigin.redirect("https://ga.jspm.io/npm:fixture@1.0.0/small.js"),
-        ])
-        originServer = try await origin.start()
-        configuration = WharfConfiguration.testing(data: data.path, originPort: originServer.port)
-        configuration.minimumFreshness = 0
-        configure(&configuration)
-        wharf = try await startWharf(configuration)
-    }
+    ]
 
     /// Runs `body` against a fresh fixture and stops its servers afterwards, also when it throws.
-    static func with(configure: (inout WharfConfiguration) -> Void = { _ in }, _ body: (inout CDNFixture) async throws -> Void) async throws {
-        var fixture = try await CDNFixture(configure: configure)
+    static func with(
+        routes: [String: TestOrigin.Handler]? = nil, configure: (inout WharfConfiguration) -> Void = { _ in },
+        _ body: (inout CDNFixture) async throws -> Void
+    ) async throws {
+        var fixture = try await CDNFixture(routes: routes, configure: configure)
         do {
             try await body(&fixture)
         } catch {

@@ -25,6 +25,8 @@ public struct WharfConfiguration: Sendable {
     public var negativeLifetime: Double = 60
     public var connectTimeout: Double = 10
     public var readTimeout: Double = 30
+    /// `GET /build/pkg@v?token=…` with this token purges the package first; empty: never.
+    public var rebuildToken = ""
 
     public var upstreams: [(host: String, origin: String)] = WharfConfiguration.defaultUpstreams
 
@@ -121,6 +123,7 @@ public struct WharfConfiguration: Sendable {
             case "negative_ttl": negativeLifetime = try Quantities.seconds(value, key: "cache.negative_ttl")
             case "connect_timeout": connectTimeout = try Quantities.seconds(value, key: "cache.connect_timeout")
             case "read_timeout": readTimeout = try Quantities.seconds(value, key: "cache.read_timeout")
+            case "rebuild_token": rebuildToken = try Self.string(value, key: "cache.rebuild_token")
             default: throw ConfigurationError("unknown key 'cache.\(key)'")
             }
         }

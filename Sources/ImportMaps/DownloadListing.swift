@@ -1,0 +1,130 @@
+import EdgeCache
+import NIOCore
+import Registry
+import Storage
+
+/// A package's files as the jspm.io download API lists them: a root URL and paths relative to it.
+public struct PackageListing: Sendable, Equatable {
+    public var pkgUrl: String
+    public var files: [String]
+}
+
+/// What `exclude` may drop from a listing.
+public enum ListingExclusion: String, Sendable, CaseIterable {
+    case unused, types, sourcemaps, readme, license
+
+    func drops(_ file: String) -> Bool {
+        let name = (file.split(separator: "/").last.map(String.init) ?? file).lowercased()
+        switch self {
+        case .types: return name.hasSuffix(".d.ts") || name.hasSuffix(".d.mts") || name.hasSuffix(".d.cts")
+        case .sourcemaps: return name.hasSuffix(".map")
+        case .readme: return name.hasPrefix("readme")
+        case .license: return name.hasPrefix("license") || name.hasPrefix("licence")
+        case .unused: return false
+        }
+    }
+}
+
+/// Download listings: for the CDN providers asked of the `api.jspm.io` upstream through the edge
+/// cache (an exact version's listing never changes, so it is kept for good); for `local`, read from
+/// what the store holds.
+public struct DownloadListings: Sendable {
+    public let cache: EdgeCache
+    public let publicURL: String
+
+    public init(cache: EdgeCache, publicURL: String) {
+        self.cache = cache
+        self.publicURL = publicURL
+    }
+
+    public func listing(_ package: PackageID, provider: Provider, exclude: Set<ListingExclusion> = []) async throws(ImportMapError) -> PackageListing {
+        if exclude.contains(.unused) {
+            throw ImportMapError(.invalid, "exclude 'unused' needs the module graph of the package, which Wharf does not trace for listings yet")
+        }
+        var listing = switch provider {
+        case .local: try localListing(package)
+        case .esmSh: throw ImportMapError(.invalid, "esm.sh has no download listing")
+        default: try await upstreamListing(package, provider: provider)
+        }
+        listing.files = listing.files.filter { file in !exclude.contains { $0.drops(file) } }.sorted()
+        return listing
+    }
+
+    /// Drops the cached files and listings of `package` (the build request's rebuild token).
+    public func purge(_ package: PackageID) async throws {
+        let maintenance = cache.maintenance
+        _ = try await maintenance.purge(prefix: "ga.jspm.io/npm:\(package)/")
+        _ = try await maintenance.purge(prefix: "api.jspm.io/download/\(package)?")
+    }
+
+    /// Passes a build request on to api.jspm.io when online; its answer does not change ours.
+    public func forwardBuild(_ package: PackageID) async {
+        guard !cache.configuration.offline else { return }
+        _ = try? await cache.forward(CacheAddress(host: "api.jspm.io", path: "/build/\(package)", query: nil))
+    }
+
+    /// `api.jspm.io/download/name@version?provider=…`, through the edge cache.
+    private func upstreamListing(_ package: PackageID, provider: Provider) async throws(ImportMapError) -> PackageListing {
+        let address = CacheAddress(host: "api.jspm.io", path: "/download/\(package)", query: "provider=\(provider.rawValue)")
+        let bytes = try await Self.fetch(address, from: cache, for: package)
+        guard let json = try? JSONValue.parse(bytes), let entry = json["\(package)"] ?? json.objectMembers?.first?.1,
+              let pkgUrl = entry["pkgUrl"]?.stringValue, case .array(let items)? = entry["files"]
+        else {
+            if let json = try? JSONValue.parse(bytes), let error = json["error"]?.stringValue {
+                throw ImportMapError(.notFound, "\(package): \(error)")
+            }
+            throw ImportMapError(.upstream, "api.jspm.io sent an unreadable listing for \(package)")
+        }
+        return PackageListing(pkgUrl: pkgUrl, files: items.compactMap(\.stringValue))
+    }
+
+    /// The files of `package` that the edge cache holds under ga.jspm.io, as Wharf URLs.
+    private func localListing(_ package: PackageID) throws(ImportMapError) -> PackageListing {
+        let prefix = "ga.jspm.io/npm:\(package)/"
+        let keys: [String]
+        do {
+            keys = try cache.maintenance.keys(prefix: prefix)
+        } catch {
+            throw ImportMapError(.upstream, "could not read the store: \(error)")
+        }
+        let files = keys.map { String($0.dropFirst(prefix.count)) }.filter { !$0.isEmpty }
+        guard !files.isEmpty else {
+            throw ImportMapError(.notFound, "\(package) has no files in Wharf's store")
+        }
+        return PackageListing(pkgUrl: "\(publicURL)/cdn/\(prefix)", files: files)
+    }
+
+    /// A whole body from the edge cache (read to the end, so a miss is stored completely).
+    static func fetch(_ address: CacheAddress, from cache: EdgeCache, for package: PackageID) async throws(ImportMapError) -> [UInt8] {
+        do {
+            let response = try await cache.lookup(address)
+            switch response.entry.status {
+            case 200: break
+            case 404: throw ImportMapError(.notFound, "\(address) was not found upstream")
+            default: throw ImportMapError(.upstream, "\(address) answered \(response.entry.status)")
+            }
+            return try await Self.collect(response.body, blobs: cache.blobs)
+        } catch let error as ImportMapError {
+            throw error
+        } catch let error as EdgeCacheError {
+            throw ImportMapError(error.reason == .offlineMiss ? .offline : .upstream, error.message)
+        } catch {
+            throw ImportMapError(.upstream, "\(address): \(error)")
+        }
+    }
+
+    static func collect(_ body: CacheBody, blobs: BlobStore) async throws -> [UInt8] {
+        switch body {
+        case .none: return []
+        case .stored(let ref, let preloaded):
+            if let preloaded { return Array(preloaded.readableBytesView) }
+            var bytes: [UInt8] = []
+            for try await buffer in StoredBody(blobs: blobs, ref: ref) { bytes += buffer.readableBytesView }
+            return bytes
+        case .live(let live):
+            var bytes: [UInt8] = []
+            for try await buffer in live { bytes += buffer.readableBytesView }
+            return bytes
+        }
+    }
+}

@@ -1,0 +1,222 @@
+import EdgeCache
+import Foundation
+import Storage
+
+/// Makes an import map work without the CDNs: every package its URLs point into is fetched whole
+/// into the store (through its download listing) and every such URL is rewritten to Wharf (or to a
+/// base URL for self-hosting). Bytes are served unchanged, so `integrity` values stay valid.
+public struct MapRewriter: Sendable {
+    public let cache: EdgeCache
+    public let listings: DownloadListings
+    /// Files fetched at once per rewrite.
+    public var parallelism = 8
+
+    public init(cache: EdgeCache, listings: DownloadListings) {
+        self.cache = cache
+        self.listings = listings
+    }
+
+    public struct PackageReport: Sendable, Equatable {
+        public var package: PackageID
+        public var files: Int
+        public var bytes: Int
+        /// "cache" when every file was already stored, else "upstream".
+        public var source: String
+    }
+
+    public struct Outcome: Sendable {
+        public var map: JSONValue
+        public var packages: [PackageReport]
+        public var errors: [String]
+        public var untouched: [String]
+    }
+
+    /// Progress for the command line: packages done, files and bytes so far.
+    public typealias Progress = @Sendable (_ packagesDone: Int, _ packagesTotal: Int, _ bytes: Int) -> Void
+
+    /// Rewrites `map`. URLs land at `{base}/{host}/{path}`, or `{public_url}/cdn/{host}/{path}` without a base.
+    public func rewrite(_ map: JSONValue, base: String?, progress: Progress? = nil) async throws(ImportMapError) -> Outcome {
+        guard case .object = map else { throw ImportMapError(.invalid, "the map must be a JSON object with imports and scopes") }
+        let target = (base ?? listings.publicURL + "/cdn").trimmingTrailingSlash
+        var urls: [String] = []
+        Self.visitURLs(in: map) { urls.append($0) }
+
+        var packages: [PackageKey: Set<String>] = [:]
+        var untouched: [String] = []
+        for url in urls {
+            if let (provider, package, _) = Self.locate(url) {
+                packages[PackageKey(provider: provider, package: package), default: []].insert(url)
+            } else if !untouched.contains(url) {
+                untouched.append(url)
+            }
+        }
+
+        var reports: [PackageReport] = []
+        var errors: [String] = []
+        let ordered = packages.keys.sorted { ($0.package, $0.provider.rawValue) < ($1.package, $1.provider.rawValue) }
+        for (index, key) in ordered.enumerated() {
+            do {
+                let report = try await fetch(key, mappedURLs: packages[key] ?? [])
+                reports.append(report)
+                progress?(index + 1, ordered.count, reports.reduce(0) { $0 + $1.bytes })
+            } catch {
+                errors.append("\(key.package) (\(key.provider.rawValue)): \(error.message)")
+                progress?(index + 1, ordered.count, reports.reduce(0) { $0 + $1.bytes })
+            }
+        }
+        let rewritten = Self.mapURLs(in: map) { url in
+            Self.locate(url) == nil ? url : Self.relocate(url, to: target)
+        }
+        return Outcome(map: rewritten, packages: reports, errors: errors, untouched: untouched)
+    }
+
+    /// Brings every file of `package` (jspm.io layout) into the store: the build request.
+    public func prefetch(_ package: PackageID) async throws(ImportMapError) -> PackageReport {
+        try await fetch(PackageKey(provider: .jspm, package: package), mappedURLs: [])
+    }
+
+    struct PackageKey: Hashable, Sendable {
+        var provider: Provider
+        var package: PackageID
+    }
+
+    /// Fetches every file of the package: its listing, or for esm.sh (which has none) the module
+    /// graph traced from the mapped URLs.
+    private func fetch(_ key: PackageKey, mappedURLs: Set<String>) async throws(ImportMapError) -> PackageReport {
+        if key.provider == .esmSh {
+            return try await trace(key.package, from: mappedURLs.sorted())
+        }
+        let listing = try await listings.listing(key.package, provider: key.provider)
+        let base = listing.pkgUrl.hasSuffix("/") ? listing.pkgUrl : listing.pkgUrl + "/"
+        let files = listing.files.map { base + $0 }
+        return try await fetchAll(files, package: key.package)
+    }
+
+    /// Stores every URL of `files`, `parallelism` at a time.
+    private func fetchAll(_ files: [String], package: PackageID) async throws(ImportMapError) -> PackageReport {
+        let cache = cache
+        var fetched = 0, bytes = 0, allCached = true
+        var failures: [String] = []
+        await withTaskGroup(of: Result<(Int, Bool), ImportMapError>.self) { group in
+            var next = 0
+            func addNext() {
+                guard next < files.count else { return }
+                let url = files[next]
+                next += 1
+                group.addTask {
+                    do throws(ImportMapError) {
+                        return .success(try await Self.store(url, cache: cache, package: package))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            for _ in 0..<parallelism { addNext() }
+            for await result in group {
+                switch result {
+                case .success(let (size, hit)):
+                    fetched += 1
+                    bytes += size
+                    allCached = allCached && hit
+                case .failure(let error):
+                    failures.append(error.message)
+                }
+                addNext()
+            }
+        }
+        if let first = failures.first {
+            throw ImportMapError(.upstream, failures.count == 1 ? first : "\(first) (and \(failures.count - 1) more files)")
+        }
+        return PackageReport(package: package, files: fetched, bytes: bytes, source: allCached ? "cache" : "upstream")
+    }
+
+    /// esm.sh: the mapped modules and everything they import on esm.sh.
+    private func trace(_ package: PackageID, from urls: [String]) async throws(ImportMapError) -> PackageReport {
+        try await fetchAll(urls, package: package)
+    }
+
+    /// Brings one URL into the store; returns its size and whether it was already there.
+    static func store(_ url: String, cache: EdgeCache, package: PackageID) async throws(ImportMapError) -> (Int, Bool) {
+        guard let components = URLComponents(string: url), let host = components.host else {
+            throw ImportMapError(.upstream, "\(package): unusable file URL \(url)")
+        }
+        let address: CacheAddress
+        do {
+            address = try CacheAddress.parse(Substring(host + components.percentEncodedPath), query: components.percentEncodedQuery, upstreams: cache.configuration.upstreams)
+        } catch {
+            throw ImportMapError(.upstream, "\(package): \(url) refused: \(error.message)")
+        }
+        do {
+            let response = try await cache.lookup(address)
+            guard response.entry.status == 200 else {
+                throw ImportMapError(.upstream, "\(url) answered \(response.entry.status)")
+            }
+            let bytes = try await DownloadListings.collect(response.body, blobs: cache.blobs)
+            return (bytes.count, response.source == .hit || response.source == .stale)
+        } catch let error as ImportMapError {
+            throw error
+        } catch let error as EdgeCacheError {
+            throw ImportMapError(error.reason == .offlineMiss ? .offline : .upstream, error.message)
+        } catch {
+            throw ImportMapError(.upstream, "\(url): \(error)")
+        }
+    }
+
+    // MARK: URLs in a map
+
+    static func locate(_ url: String) -> (Provider, PackageID, String)? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              scheme == "https" || scheme == "http", let host = components.host else { return nil }
+        return Provider.locate(host: host, path: Substring(components.percentEncodedPath))
+    }
+
+    static func relocate(_ url: String, to target: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        return target + "/" + url[schemeEnd.upperBound...]
+    }
+
+    /// Calls `body` with every URL of `imports`, `scopes` (keys and values) and `integrity` (keys).
+    static func visitURLs(in map: JSONValue, _ body: (String) -> Void) {
+        for (_, value) in map["imports"]?.objectMembers ?? [] { if let url = value.stringValue { body(url) } }
+        for (scope, members) in map["scopes"]?.objectMembers ?? [] {
+            body(scope)
+            for (_, value) in members.objectMembers ?? [] { if let url = value.stringValue { body(url) } }
+        }
+        for (url, _) in map["integrity"]?.objectMembers ?? [] { body(url) }
+    }
+
+    /// The same map with those URLs passed through `transform`; keys, order and everything else kept.
+    static func mapURLs(in map: JSONValue, _ transform: (String) -> String) -> JSONValue {
+        guard case .object(let members) = map else { return map }
+        return .object(members.map { key, value in
+            switch key {
+            case "imports":
+                return (key, Self.mapValues(value, transform))
+            case "scopes":
+                guard case .object(let scopes) = value else { return (key, value) }
+                return (key, .object(scopes.map { (transform($0.0), Self.mapValues($0.1, transform)) }))
+            case "integrity":
+                guard case .object(let entries) = value else { return (key, value) }
+                return (key, .object(entries.map { (transform($0.0), $0.1) }))
+            default:
+                return (key, value)
+            }
+        })
+    }
+
+    private static func mapValues(_ value: JSONValue, _ transform: (String) -> String) -> JSONValue {
+        guard case .object(let entries) = value else { return value }
+        return .object(entries.map { key, value in
+            if case .string(let url) = value { return (key, .string(transform(url))) }
+            return (key, value)
+        })
+    }
+}
+
+extension String {
+    var trimmingTrailingSlash: String {
+        var s = self
+        while s.hasSuffix("/") { s.removeLast() }
+        return s
+    }
+}

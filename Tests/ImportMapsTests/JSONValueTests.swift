@@ -1,0 +1,43 @@
+import Testing
+@testable import ImportMaps
+
+@Suite struct JSONValueTests {
+    @Test func objectKeysKeepTheirOrderThroughARoundTrip() throws {
+        let text = #"{"z":1,"a":{"y":[true,false,null],"b":"x\"\\\/\u00e9\ud83d\ude00"},"m":-1.5e3}"#
+        let value = try JSONValue.parse(text)
+        #expect(value.objectMembers?.map(\.0) == ["z", "a", "m"])
+        #expect(value["a"]?["b"]?.stringValue == "x\"\\/é😀")
+        #expect(value.serialized() == #"{"z":1,"a":{"y":[true,false,null],"b":"x\"\\/é😀"},"m":-1.5e3}"#)
+        #expect(try JSONValue.parse(value.serialized(indent: 2)) == value)
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "\"\\x\"", "\"a\nb\"", "tru", "{} x", "\"\\ud800\"", "[" + String(repeating: "[", count: 600)])
+    func malformedJSONIsRefused(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+    }
+}
+
+@Suite struct ProviderTests {
+    @Test(arguments: [
+        ("ga.jspm.io", "/npm:react@18.2.0/index.js", Provider.jspm, "react@18.2.0", "index.js"),
+        ("ga.jspm.io", "/npm:@babel/core@7.24.0/lib/index.js", .jspm, "@babel/core@7.24.0", "lib/index.js"),
+        ("unpkg.com", "/lit@3.1.0/index.js", .unpkg, "lit@3.1.0", "index.js"),
+        ("cdn.jsdelivr.net", "/npm/@lit/reactive-element@2.0.0/x.js", .jsdelivr, "@lit/reactive-element@2.0.0", "x.js"),
+        ("esm.sh", "/react@18.2.0", .esmSh, "react@18.2.0", ""),
+        ("esm.sh", "/v135/react@18.2.0/es2022/react.mjs", .esmSh, "react@18.2.0", "es2022/react.mjs"),
+    ])
+    func packagesAreFoundInCDNURLs(host: String, path: String, provider: Provider, package: String, file: String) throws {
+        let (found, id, rest) = try #require(Provider.locate(host: host, path: Substring(path)))
+        #expect(found == provider)
+        #expect(id.description == package)
+        #expect(rest == file)
+    }
+
+    @Test(arguments: [
+        ("ga.jspm.io", "/npm:react@18/index.js"), ("ga.jspm.io", "/react@18.2.0/x.js"), ("unpkg.com", "/react/index.js"),
+        ("cdn.jsdelivr.net", "/gh/user/repo@1.0.0/x.js"), ("example.com", "/react@18.2.0/x.js"), ("unpkg.com", "/React@18.2.0/x.js"),
+    ])
+    func otherURLsAreNotPackages(host: String, path: String) {
+        #expect(Provider.locate(host: host, path: Substring(path)) == nil)
+    }
+}
