@@ -86,8 +86,11 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "WharfServer", "Storage", "EdgeCache",
+                "WharfServer", "Storage", "EdgeCache", "ImportMaps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

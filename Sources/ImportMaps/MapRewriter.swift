@@ -22,6 +22,8 @@ public struct MapRewriter: Sendable {
         public var bytes: Int
         /// "cache" when every file was already stored, else "upstream".
         public var source: String
+        /// The CDN URL of every file (what an export writes out).
+        public var urls: [String]
     }
 
     public struct Outcome: Sendable {
@@ -127,7 +129,7 @@ public struct MapRewriter: Sendable {
         if let first = failures.first {
             throw ImportMapError(.upstream, failures.count == 1 ? first : "\(first) (and \(failures.count - 1) more files)")
         }
-        return PackageReport(package: package, files: fetched, bytes: bytes, source: allCached ? "cache" : "upstream")
+        return PackageReport(package: package, files: fetched, bytes: bytes, source: allCached ? "cache" : "upstream", urls: files)
     }
 
     /// esm.sh: the mapped modules and everything they import on esm.sh.

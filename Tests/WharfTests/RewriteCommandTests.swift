@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import Logging
+import Testing
+import WharfTestSupport
+
+/// `wharf rewrite` as users run it: on the local store with `--export`, and through a server.
+@Suite struct RewriteCommandTests {
+    static let map = #"{"imports":{"fixture":"https://ga.jspm.io/npm:fixture@1.0.0/index.js","dep":"https://cdn.jsdelivr.net/npm/dep@2.0.0/lib/util.js","other":"https://example.com/x.js"}}"#
+
+    static func configuration(originPort: Int, in dir: TemporaryDirectory) throws -> String {
+        let file = dir.path + "/proxy.conf"
+        var text = "data_dir = \"\(dir.path)/store\"\n[upstreams]\n"
+        for host in ["ga.jspm.io", "api.jspm.io", "cdn.jsdelivr.net", "unpkg.com"] {
+            text += "\"\(host)\" = \"http://127.0.0.1:\(originPort)\"\n"
+        }
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    /// A static file server over `directory`, standing in for any web host of an exported folder.
+    static func staticServer(_ directory: String) async throws -> RunningServer {
+        try await RunningServer.start { ready in
+            let router = Router()
+            router.middlewares.add(FileMiddleware(directory, searchForIndexHtml: false))
+            var logger = Logger(label: "static")
+            logger.logLevel = .critical
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                  onServerRunning: { await ready($0.localAddress?.port ?? 0) }, logger: logger)
+            try await app.runService(gracefulShutdownSignals: [])
+        }
+    }
+
+    @Test func anExportedFolderIsServedByAPlainStaticServer() async throws {
+        let origin = TestOrigin(routes: PackageOrigin.routes)
+        let originServer = try await origin.start()
+        let dir = TemporaryDirectory("rewrite")
+        let config = try Self.configuration(originPort: originServer.port, in: dir)
+        let exportDir = dir.path + "/site"
+        try FileManager.default.createDirectory(atPath: exportDir, withIntermediateDirectories: true)
+        let site = try await Self.staticServer(exportDir)
+        let mapFile = dir.path + "/map.json"
+        try Self.map.write(toFile: mapFile, atomically: true, encoding: .utf8)
+
+        let run = try await WharfProcess.run(["rewrite", mapFile, "--config", config, "--export", exportDir, "--base", site.baseURL, "-o", dir.path + "/out.json"])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("rewrote 2 packages"), "\(run.output)")
+        await originServer.stop()
+
+        let exported = try #require(FileManager.default.contents(atPath: exportDir + "/importmap.json"))
+        let imports = try #require((try JSONSerialization.jsonObject(with: exported) as? [String: Any])?["imports"] as? [String: String])
+        #expect(imports["fixture"] == "\(site.baseURL)/ga.jspm.io/npm:fixture@1.0.0/index.js")
+        #expect(imports["other"] == "https://example.com/x.js")
+        let written = try #require(FileManager.default.contents(atPath: dir.path + "/out.json"))
+        #expect(try JSONSerialization.jsonObject(with: written) as? NSDictionary == JSONSerialization.jsonObject(with: exported) as? NSDictionary)
+
+        let client = HTTPTestClient()
+        for (name, package, file) in [("fixture", "fixture@1.0.0", "index.js"), ("dep", "dep@2.0.0", "lib/util.js")] {
+            let response = try await client.get(try #require(imports[name]))
+            #expect(response.status == 200, "\(name)")
+            #expect(response.body == PackageOrigin.content(package, file), "\(name)")
+        }
+        let sibling = try await client.get("\(site.baseURL)/cdn.jsdelivr.net/npm/dep@2.0.0/README.md")
+        #expect(sibling.body == PackageOrigin.content("dep@2.0.0", "README.md"), "the whole package is exported")
+        await client.shutdown()
+        await site.stop()
+    }
+
+    @Test func rewritingThroughARunningServer() async throws {
+        let origin = TestOrigin(routes: PackageOrigin.routes)
+        let originServer = try await origin.start()
+        let dir = TemporaryDirectory("rewrite")
+        let config = try Self.configuration(originPort: originServer.port, in: dir)
+        let (wharf, port) = try await WharfProcess.serve(["--config", config, "--public-url", "http://wharf.example"])
+        let mapFile = dir.path + "/map.json"
+        try Self.map.write(toFile: mapFile, atomically: true, encoding: .utf8)
+        let run = try await WharfProcess.run(["rewrite", mapFile, "--server", "http://127.0.0.1:\(port)", "-o", dir.path + "/out.json"])
+        #expect(run.status == 0, "\(run.output)")
+        let written = try #require(FileManager.default.contents(atPath: dir.path + "/out.json"))
+        let imports = (try JSONSerialization.jsonObject(with: written) as? [String: Any])?["imports"] as? [String: String]
+        #expect(imports?["dep"] == "http://wharf.example/cdn/cdn.jsdelivr.net/npm/dep@2.0.0/lib/util.js")
+
+        let broken = dir.path + "/broken.json"
+        try #"{"imports":{"b":"https://ga.jspm.io/npm:broken@1.0.0/index.js"}}"#.write(toFile: broken, atomically: true, encoding: .utf8)
+        let failed = try await WharfProcess.run(["rewrite", broken, "--server", "http://127.0.0.1:\(port)"])
+        #expect(failed.status != 0)
+        #expect(failed.output.contains("502"), "\(failed.output)")
+        await wharf.stop()
+        await originServer.stop()
+    }
+}
