@@ -34,6 +34,7 @@ let package = Package(
             ]
         ),
         .target(name: "Semver"),
+        .target(name: "ModuleLexer"),
         .target(
             name: "Tarball",
             dependencies: [
@@ -63,7 +64,7 @@ let package = Package(
         .target(
             name: "ImportMaps",
             dependencies: [
-                "EdgeCache", "Registry", "Semver", "Storage",
+                "EdgeCache", "Registry", "Semver", "Storage", "ModuleLexer",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -117,6 +118,7 @@ let package = Package(
         ),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "Tarball", "Semver", "WharfTestSupport"]),
         .testTarget(name: "ImportMapsTests", dependencies: ["ImportMaps"]),
+        .testTarget(name: "ModuleLexerTests", dependencies: ["ModuleLexer"]),
         .testTarget(name: "EdgeCacheTests", dependencies: ["EdgeCache", "Storage"]),
         .testTarget(
             name: "WharfServerTests",

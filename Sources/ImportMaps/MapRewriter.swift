@@ -1,5 +1,6 @@
 import EdgeCache
 import Foundation
+import ModuleLexer
 import Storage
 
 /// Makes an import map work without the CDNs: every package its URLs point into is fetched whole
@@ -132,13 +133,40 @@ public struct MapRewriter: Sendable {
         return PackageReport(package: package, files: fetched, bytes: bytes, source: allCached ? "cache" : "upstream", urls: files)
     }
 
-    /// esm.sh: the mapped modules and everything they import on esm.sh.
+    /// esm.sh has no listing: the mapped modules are fetched, parsed with `ModuleLexer`, and every
+    /// module they import (statically or by a literal dynamic import) on the same host follows.
     private func trace(_ package: PackageID, from urls: [String]) async throws(ImportMapError) -> PackageReport {
-        try await fetchAll(urls, package: package)
+        var queue = urls, seen = Set(urls), fetched: [String] = []
+        var bytes = 0, allCached = true
+        while let url = queue.first {
+            queue.removeFirst()
+            let (body, hit) = try await Self.read(url, cache: cache, package: package)
+            fetched.append(url)
+            bytes += body.count
+            allCached = allCached && hit
+            guard let summary = try? ModuleLexer.parse(body), let base = URL(string: url) else { continue }
+            for specifier in summary.staticSpecifiers + summary.dynamicSpecifiers {
+                guard specifier.hasPrefix("/") || specifier.hasPrefix("./") || specifier.hasPrefix("../") || specifier.hasPrefix("https://"),
+                      let resolved = URL(string: specifier, relativeTo: base)?.absoluteString,
+                      URL(string: resolved)?.host == base.host, !seen.contains(resolved) else { continue }
+                guard seen.count < 5000 else {
+                    throw ImportMapError(.upstream, "\(package): more than 5000 modules traced from \(urls.first ?? "")")
+                }
+                seen.insert(resolved)
+                queue.append(resolved)
+            }
+        }
+        return PackageReport(package: package, files: fetched.count, bytes: bytes, source: allCached ? "cache" : "upstream", urls: fetched)
     }
 
     /// Brings one URL into the store; returns its size and whether it was already there.
     static func store(_ url: String, cache: EdgeCache, package: PackageID) async throws(ImportMapError) -> (Int, Bool) {
+        let (body, hit) = try await read(url, cache: cache, package: package)
+        return (body.count, hit)
+    }
+
+    /// Brings one URL into the store and returns its bytes and whether it was already there.
+    static func read(_ url: String, cache: EdgeCache, package: PackageID) async throws(ImportMapError) -> ([UInt8], Bool) {
         guard let components = URLComponents(string: url), let host = components.host else {
             throw ImportMapError(.upstream, "\(package): unusable file URL \(url)")
         }
@@ -154,7 +182,7 @@ public struct MapRewriter: Sendable {
                 throw ImportMapError(.upstream, "\(url) answered \(response.entry.status)")
             }
             let bytes = try await DownloadListings.collect(response.body, blobs: cache.blobs)
-            return (bytes.count, response.source == .hit || response.source == .stale)
+            return (bytes, response.source == .hit || response.source == .stale)
         } catch let error as ImportMapError {
             throw error
         } catch let error as EdgeCacheError {

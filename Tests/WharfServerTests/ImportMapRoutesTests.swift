@@ -207,3 +207,32 @@ import WharfTestSupport
         }
     }
 }
+
+@Suite struct EsmShRewriteTests {
+    static let modules: [String: String] = [
+        "/react@18.2.0": "/* esm.sh - react@18.2.0 */\nexport * from \"/v135/react@18.2.0/es2022/react.mjs\";\nexport { default } from \"/v135/react@18.2.0/es2022/react.mjs\";\n",
+        "/v135/react@18.2.0/es2022/react.mjs": "import \"/v135/scheduler@0.23.0/es2022/scheduler.mjs\";\nconst lazy = () => import(\"./chunk.mjs\");\nconst dyn = (x) => import(x);\nexport default 1;\n",
+        "/v135/react@18.2.0/es2022/chunk.mjs": "export const c = `import \"/in-a-template.js\"`;\n",
+        "/v135/scheduler@0.23.0/es2022/scheduler.mjs": "export const s = 1; // import \"/in-a-comment.js\"\n",
+    ]
+
+    /// esm.sh has no listing: the module graph is traced from the mapped URL.
+    @Test func esmShModulesAreTracedAndStored() async throws {
+        var routes: [String: TestOrigin.Handler] = [:]
+        for (path, text) in Self.modules { routes[path] = TestOrigin.file(Array(text.utf8)) }
+        try await CDNFixture.with(routes: routes) { cdn in
+            let body = Array(#"{"map":{"imports":{"react":"https://esm.sh/react@18.2.0"}}}"#.utf8)
+            let response = try await cdn.client.request(cdn.wharf.baseURL + "/rewrite", method: .POST, body: body)
+            #expect(response.status == 200, "\(response.text)")
+            let imports = (response.json?["map"] as? [String: Any])?["imports"] as? [String: String]
+            #expect(imports?["react"] == "http://wharf.test/cdn/esm.sh/react@18.2.0")
+            let packages = try #require(response.json?["packages"] as? [[String: Any]])
+            #expect(packages.first?["files"] as? Int == 4)
+            await cdn.originServer.stop()
+            for (path, text) in Self.modules {
+                let served = try await cdn.get("/cdn/esm.sh" + path)
+                #expect(served.text == text, "\(path)")
+            }
+        }
+    }
+}
