@@ -31,10 +31,13 @@ public enum ListingExclusion: String, Sendable, CaseIterable {
 public struct DownloadListings: Sendable {
     public let cache: EdgeCache
     public let publicURL: String
+    /// Packages published to Wharf's own Eik registry (`/npm/…`), listed by the `local` provider.
+    public let registry: EikRegistry?
 
-    public init(cache: EdgeCache, publicURL: String) {
+    public init(cache: EdgeCache, publicURL: String, registry: EikRegistry? = nil) {
         self.cache = cache
         self.publicURL = publicURL
+        self.registry = registry
     }
 
     public func listing(_ package: PackageID, provider: Provider, exclude: Set<ListingExclusion> = []) async throws(ImportMapError) -> PackageListing {
@@ -78,8 +81,16 @@ public struct DownloadListings: Sendable {
         return PackageListing(pkgUrl: pkgUrl, files: items.compactMap(\.stringValue))
     }
 
-    /// The files of `package` that the edge cache holds under ga.jspm.io, as Wharf URLs.
+    /// A package published to Wharf's registry as `npm`, else the files of `package` that the edge
+    /// cache holds under ga.jspm.io, as Wharf URLs.
     private func localListing(_ package: PackageID) throws(ImportMapError) -> PackageListing {
+        if let registry, let name = try? PackageName(package.name),
+           let record = try? registry.version(type: .npm, name: name, version: package.version.description) {
+            return PackageListing(
+                pkgUrl: "\(publicURL)/npm/\(package.name)/\(package.version)/",
+                files: record.files.map { String($0.pathname.dropFirst()) }
+            )
+        }
         let prefix = "ga.jspm.io/npm:\(package)/"
         let keys: [String]
         do {

@@ -49,7 +49,7 @@ public struct WharfService: Sendable {
         router.middlewares.add(EikRoutes(registry: registry, authenticator: authenticator, limits: configuration.registryLimits, files: files))
         OperationsRoutes(cache: cache, metrics: metrics).register(on: router)
         AuthRoutes(authenticator: authenticator).register(on: router)
-        let listings = DownloadListings(cache: cache, publicURL: configuration.resolvedPublicURL)
+        let listings = DownloadListings(cache: cache, publicURL: configuration.resolvedPublicURL, registry: registry)
         ImportMapRoutes(
             listings: listings, rewriter: MapRewriter(cache: cache, listings: listings),
             rebuildToken: configuration.rebuildToken, logger: logger

@@ -322,3 +322,19 @@ import WharfTestSupport
         }
     }
 }
+
+@Suite struct PublishedPackageListingTests {
+    /// Packages published to Wharf are files the `local` download provider lists.
+    @Test func theLocalProviderListsPublishedNpmPackages() async throws {
+        try await EikFixture.with { eik in
+            let token = try await eik.login()
+            #expect(try await eik.publish("/npm/buzz/1.0.0", archive: EikFixture.package(), token: token).status == 303)
+            let listing = try await eik.get("/download/buzz@1.0.0?provider=local")
+            #expect(listing.status == 200, "\(listing.text)")
+            let entry = try #require(listing.json?["buzz@1.0.0"] as? [String: Any])
+            #expect(entry["pkgUrl"] as? String == "http://wharf.test/npm/buzz/1.0.0/")
+            #expect(entry["files"] as? [String] == ["README.md", "eik.json", "main/index.js", "main/style.css"])
+            #expect(try await eik.get("/download/buzz@2.0.0?provider=local").status == 404)
+        }
+    }
+}
