@@ -69,7 +69,7 @@ public struct DownloadListings: Sendable {
     /// `api.jspm.io/download/name@version?provider=…`, through the edge cache.
     private func upstreamListing(_ package: PackageID, provider: Provider) async throws(ImportMapError) -> PackageListing {
         let address = CacheAddress(host: "api.jspm.io", path: "/download/\(package)", query: "provider=\(provider.rawValue)")
-        let bytes = try await Self.fetch(address, from: cache, for: package)
+        let bytes = try await Self.fetch(address, from: cache).bytes
         guard let json = try? JSONValue.parse(bytes), let entry = json["\(package)"] ?? json.objectMembers?.first?.1,
               let pkgUrl = entry["pkgUrl"]?.stringValue, case .array(let items)? = entry["files"]
         else {
@@ -105,8 +105,9 @@ public struct DownloadListings: Sendable {
         return PackageListing(pkgUrl: "\(publicURL)/cdn/\(prefix)", files: files)
     }
 
-    /// A whole body from the edge cache (read to the end, so a miss is stored completely).
-    static func fetch(_ address: CacheAddress, from cache: EdgeCache, for package: PackageID) async throws(ImportMapError) -> [UInt8] {
+    /// A whole body from the edge cache (read to the end, so a miss is stored completely), and
+    /// whether it was already stored. An upstream 404 is `notFound`; any other non-200 fails.
+    static func fetch(_ address: CacheAddress, from cache: EdgeCache) async throws(ImportMapError) -> (bytes: [UInt8], wasStored: Bool) {
         do {
             let response = try await cache.lookup(address)
             switch response.entry.status {
@@ -114,7 +115,8 @@ public struct DownloadListings: Sendable {
             case 404: throw ImportMapError(.notFound, "\(address) was not found upstream")
             default: throw ImportMapError(.upstream, "\(address) answered \(response.entry.status)")
             }
-            return try await Self.collect(response.body, blobs: cache.blobs)
+            let bytes = try await Self.collect(response.body, blobs: cache.blobs)
+            return (bytes, response.source == .hit || response.source == .stale)
         } catch let error as ImportMapError {
             throw error
         } catch let error as EdgeCacheError {

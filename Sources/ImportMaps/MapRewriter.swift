@@ -177,18 +177,10 @@ public struct MapRewriter: Sendable {
             throw ImportMapError(.upstream, "\(package): \(url) refused: \(error.message)")
         }
         do {
-            let response = try await cache.lookup(address)
-            guard response.entry.status == 200 else {
-                throw ImportMapError(.upstream, "\(url) answered \(response.entry.status)")
-            }
-            let bytes = try await DownloadListings.collect(response.body, blobs: cache.blobs)
-            return (bytes, response.source == .hit || response.source == .stale)
-        } catch let error as ImportMapError {
-            throw error
-        } catch let error as EdgeCacheError {
-            throw ImportMapError(error.reason == .offlineMiss ? .offline : .upstream, error.message)
+            let (bytes, wasStored) = try await DownloadListings.fetch(address, from: cache)
+            return (bytes, wasStored)
         } catch {
-            throw ImportMapError(.upstream, "\(url): \(error)")
+            throw ImportMapError(error.kind == .offline ? .offline : .upstream, "\(package): \(error.message)")
         }
     }
 
