@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 "EdgeCache", "Registry", "Semver", "Storage", "ModuleLexer",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

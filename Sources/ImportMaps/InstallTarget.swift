@@ -1,0 +1,52 @@
+import Registry
+
+/// One `install` target of a generate request: `name`, `name@range`, `name@` (latest including
+/// prereleases), `name/subpath`, `alias=name@range`, with an optional `npm:` registry prefix.
+public struct InstallTarget: Sendable, Equatable {
+    /// The import-map key (before the subpath): the alias, or the package name.
+    public var alias: String
+    public var name: String
+    /// The range as written; nil for no `@` at all (the `latest` dist-tag).
+    public var range: String?
+    /// `.` or `./sub/path`.
+    public var subpath: String
+
+    public var key: String { subpath == "." ? alias : alias + subpath.dropFirst() }
+
+    public static func parse(_ text: String) throws(ImportMapError) -> InstallTarget {
+        var rest = Substring(text.trimmingSpaces)
+        var alias: String?
+        if let equals = rest.firstIndex(of: "=") {
+            alias = String(rest[..<equals])
+            rest = rest[rest.index(after: equals)...]
+        }
+        if rest.hasPrefix("npm:") { rest = rest.dropFirst(4) }
+        if rest.hasPrefix("jsr:") {
+            throw ImportMapError(.invalid, "jsr: installs need Wharf's JSR registry, which is not there yet: \(text)")
+        }
+        // The name is `@scope/name` or `name`; then `@range` (up to the next `/`), then the subpath.
+        let nameEnd: Substring.Index
+        if rest.hasPrefix("@") {
+            guard let slash = rest.firstIndex(of: "/") else { throw ImportMapError(.invalid, "invalid install target '\(text)'") }
+            let after = rest[rest.index(after: slash)...]
+            nameEnd = after.firstIndex { $0 == "@" || $0 == "/" } ?? rest.endIndex
+        } else {
+            nameEnd = rest.firstIndex { $0 == "@" || $0 == "/" } ?? rest.endIndex
+        }
+        let name = String(rest[..<nameEnd])
+        var tail = rest[nameEnd...]
+        var range: String?
+        if tail.hasPrefix("@") {
+            tail = tail.dropFirst()
+            let end = tail.firstIndex(of: "/") ?? tail.endIndex
+            range = String(tail[..<end])
+            tail = tail[end...]
+        }
+        let subpath = tail.isEmpty ? "." : "." + tail
+        guard !name.isEmpty, PackageID(name: name, version: "0.0.0") != nil else {
+            throw ImportMapError(.invalid, "invalid package name in install target '\(text)'")
+        }
+        if let alias, alias.isEmpty || alias.contains(" ") { throw ImportMapError(.invalid, "invalid alias in '\(text)'") }
+        return InstallTarget(alias: alias ?? name, name: name, range: range, subpath: subpath)
+    }
+}
