@@ -54,6 +54,7 @@ public struct WharfService: Sendable {
             listings: listings, rewriter: MapRewriter(cache: cache, listings: listings),
             rebuildToken: configuration.rebuildToken, logger: logger
         ).register(on: router)
+        GenerateRoutes(generator: Generator(cache: cache, listings: listings)).register(on: router)
 
         let logger = logger
         let publicURL = configuration.resolvedPublicURL

@@ -1,0 +1,272 @@
+import Crypto
+import EdgeCache
+import Foundation
+import ModuleLexer
+import Semver
+
+/// Import-map generation with JSPM Generator's semantics, against Wharf's edge cache (and so
+/// offline from the store): versions from packuments, entry points from package.json, the module
+/// graph from `ModuleLexer`, one shared version per dependency unless ranges conflict.
+public struct Generator: Sendable {
+    public let cache: EdgeCache
+    public let listings: DownloadListings
+
+    public init(cache: EdgeCache, listings: DownloadListings) {
+        self.cache = cache
+        self.listings = listings
+    }
+
+    public func generate(_ options: GenerateOptions) async throws(ImportMapError) -> GenerateResult {
+        var run = GeneratorRun(cache: cache, options: options)
+        return try await run.generate(publicURL: listings.publicURL)
+    }
+}
+
+/// The state of one generation: chosen versions, manifests, mappings and the traced graph.
+struct GeneratorRun {
+    let cache: EdgeCache
+    let options: GenerateOptions
+    let catalog: VersionCatalog
+    let resolver: PackageEntryResolver
+
+    var chosen: [String: [Version]] = [:]
+    var manifests: [PackageID: PackageManifest] = [:]
+    var listings: [PackageID: Set<String>] = [:]
+    var imports: [(String, String)] = []
+    /// scope URL → specifier → target
+    var scopes: [String: [String: String]] = [:]
+    var edges: [String: (static: [String], dynamic: [String])] = [:]
+    var sources: [String: [UInt8]] = [:]
+
+    static let origin = "https://ga.jspm.io/"
+
+    init(cache: EdgeCache, options: GenerateOptions) {
+        self.cache = cache
+        self.options = options
+        catalog = VersionCatalog(cache: cache)
+        resolver = PackageEntryResolver(conditions: options.env)
+    }
+
+    mutating func generate(publicURL: String) async throws(ImportMapError) -> GenerateResult {
+        if options.env.contains("require") { throw ImportMapError(.invalid, "the require condition is not supported: import maps load ES modules") }
+        guard !options.install.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
+        var entries: [String] = []
+        for target in options.install where !options.ignore.contains(target.key) {
+            let package = try await choose(target.name, range: options.resolutions[target.name] ?? target.range, label: target.range.map { "\(target.name)@\($0)" } ?? target.name)
+            let url = try await entry(package, subpath: target.subpath)
+            imports.append((target.key, url))
+            entries.append(url)
+        }
+        let (staticDeps, dynamicDeps) = try await trace(from: entries)
+        return GenerateResult(
+            map: buildMap(publicURL: publicURL, traced: staticDeps + dynamicDeps),
+            staticDeps: staticDeps.map { relocate($0, publicURL) },
+            dynamicDeps: dynamicDeps.map { relocate($0, publicURL) },
+            graph: options.graph ? graphJSON(publicURL: publicURL) : nil
+        )
+    }
+
+    // MARK: versions
+
+    /// The lock rule: a version already chosen that satisfies the range, else the highest match.
+    mutating func choose(_ name: String, range: String?, label: String) async throws(ImportMapError) -> PackageID {
+        if let range, let parsed = try? Semver.Range(range), let existing = chosen[name]?.first(where: { parsed.satisfies($0) }) {
+            return PackageID(name: name, version: existing.description)!
+        }
+        let versions = try await catalog.versions(of: name)
+        guard let version = VersionCatalog.pick(range, from: versions), let package = PackageID(name: name, version: version.description) else {
+            throw ImportMapError(.notFound, "Unable to resolve npm:\(label) to a valid version")
+        }
+        if !(chosen[name]?.contains(version) ?? false) { chosen[name, default: []].append(version) }
+        return package
+    }
+
+    // MARK: packages
+
+    static func base(_ package: PackageID) -> String { "\(origin)npm:\(package)/" }
+
+    mutating func manifest(_ package: PackageID) async throws(ImportMapError) -> PackageManifest {
+        if let known = manifests[package] { return known }
+        let address = CacheAddress(host: "ga.jspm.io", path: "/npm:\(package)/package.json", query: nil)
+        let bytes = try await DownloadListings.fetch(address, from: cache).bytes
+        guard let json = try? JSONValue.parse(bytes) else { throw ImportMapError(.upstream, "\(package) has an unreadable package.json") }
+        let manifest = PackageManifest(json: json)
+        manifests[package] = manifest
+        return manifest
+    }
+
+    /// The files of a package (for packages without `exports`, whose entry needs a file search).
+    mutating func files(_ package: PackageID) async throws(ImportMapError) -> Set<String> {
+        if let known = listings[package] { return known }
+        let listing = try await DownloadListings(cache: cache, publicURL: "").listing(package, provider: .jspm)
+        let files = Set(listing.files)
+        listings[package] = files
+        return files
+    }
+
+    /// The URL of `subpath` (`.` or `./x`) of a package.
+    mutating func entry(_ package: PackageID, subpath: String) async throws(ImportMapError) -> String {
+        let manifest = try await manifest(package)
+        let files: Set<String> = manifest.hasExports ? [] : try await self.files(package)
+        switch resolver.resolve(subpath, in: manifest, fileExists: { files.contains(String($0.dropFirst(2))) }) {
+        case .file(let path): return Self.base(package) + path.dropFirst(2)
+        case .notExported: throw ImportMapError(.notFound, "\(package) does not export \(subpath) under the conditions \(options.env)")
+        case .notFound: throw ImportMapError(.notFound, "\(package) has no module for \(subpath)")
+        }
+    }
+
+    // MARK: tracing
+
+    /// Every module reachable from `entries`: static imports first, then those only dynamic ones reach.
+    mutating func trace(from entries: [String]) async throws(ImportMapError) -> ([String], [String]) {
+        var staticSeen: [String] = [], staticSet = Set<String>()
+        var queue = entries
+        var dynamicRoots: [String] = []
+        while !queue.isEmpty {
+            let url = queue.removeFirst()
+            guard staticSet.insert(url).inserted else { continue }
+            staticSeen.append(url)
+            let (statics, dynamics) = try await visit(url)
+            queue += statics
+            dynamicRoots += dynamics
+        }
+        var dynamicSeen: [String] = [], dynamicSet = Set<String>()
+        queue = dynamicRoots
+        while !queue.isEmpty {
+            let url = queue.removeFirst()
+            guard !staticSet.contains(url), dynamicSet.insert(url).inserted else { continue }
+            dynamicSeen.append(url)
+            let (statics, dynamics) = try await visit(url)
+            queue += statics + dynamics
+        }
+        return (staticSeen, dynamicSeen)
+    }
+
+    /// Fetches and lexes one module; resolves its imports (recording bare ones in the map).
+    mutating func visit(_ url: String) async throws(ImportMapError) -> ([String], [String]) {
+        if let known = edges[url] { return known }
+        guard let components = URLComponents(string: url), let host = components.host else { throw ImportMapError(.notFound, "bad module URL \(url)") }
+        let address = CacheAddress(host: host, path: components.path, query: nil)
+        let bytes: [UInt8]
+        do {
+            bytes = try await DownloadListings.fetch(address, from: cache).bytes
+        } catch {
+            throw ImportMapError(error.kind == .upstream ? .upstream : error.kind, "module not found: \(url) (\(error.message))")
+        }
+        sources[url] = bytes
+        var statics: [String] = [], dynamics: [String] = []
+        if url.hasSuffix(".js") || url.hasSuffix(".mjs") || !(url.split(separator: "/").last ?? "").contains("."),
+           let summary = try? ModuleLexer.parse(bytes) {
+            for specifier in summary.staticSpecifiers where !options.ignore.contains(specifier) {
+                if let target = try await resolve(specifier, from: url) { statics.append(target) }
+            }
+            for specifier in summary.dynamicSpecifiers where !options.ignore.contains(specifier) {
+                if let target = try? await resolve(specifier, from: url) { dynamics.append(target) }
+            }
+        }
+        edges[url] = (statics, dynamics)
+        return (statics, dynamics)
+    }
+
+    /// A specifier seen in `importer`: relative and absolute URLs directly, bare names through the
+    /// importing package's dependencies (and the map), `#imports` through its package.json.
+    mutating func resolve(_ specifier: String, from importer: String) async throws(ImportMapError) -> String? {
+        if specifier.hasPrefix("./") || specifier.hasPrefix("../") || specifier.hasPrefix("/") || specifier.contains("://") {
+            return URL(string: specifier, relativeTo: URL(string: importer))?.absoluteString
+        }
+        guard let (_, parent, _) = Provider.locate(host: "ga.jspm.io", path: Substring(URLComponents(string: importer)?.path ?? "")) else { return nil }
+        let parentManifest = try await manifest(parent)
+        if specifier.hasPrefix("#") {
+            guard let target = resolver.resolveImport(specifier, in: parentManifest) else { return nil }
+            return target.hasPrefix("./") ? Self.base(parent) + target.dropFirst(2) : try await resolve(target, from: importer)
+        }
+        let (name, subpath) = Self.split(specifier)
+        // Input-map and top-level installs take precedence for their own names.
+        if let mapped = imports.first(where: { $0.0 == specifier })?.1 { return mapped }
+        let range = options.resolutions[name] ?? parentManifest.dependencies[name] ?? parentManifest.peerDependencies[name]
+            ?? parentManifest.optionalDependencies[name] ?? (name == parent.name ? parent.version.description : nil)
+        guard let range else { throw ImportMapError(.notFound, "\(parent) imports \(specifier), which is not among its dependencies") }
+        let package = try await choose(name, range: range, label: "\(name)@\(range)")
+        let target = try await entry(package, subpath: subpath)
+        record(specifier, target: target, importer: parent)
+        return target
+    }
+
+    /// Puts a dependency mapping in the shared scope, or in the importer's own scope on conflict.
+    mutating func record(_ specifier: String, target: String, importer: PackageID) {
+        let shared = Self.origin
+        if let existing = scopes[shared]?[specifier], existing != target {
+            scopes[Self.base(importer), default: [:]][specifier] = target
+        } else {
+            scopes[shared, default: [:]][specifier] = target
+        }
+    }
+
+    static func split(_ specifier: String) -> (String, String) {
+        let parts = specifier.split(separator: "/", omittingEmptySubsequences: false)
+        let count = specifier.hasPrefix("@") ? 2 : 1
+        let name = parts.prefix(count).joined(separator: "/")
+        let rest = parts.dropFirst(count)
+        return (name, rest.isEmpty ? "." : "./" + rest.joined(separator: "/"))
+    }
+
+    // MARK: output
+
+    func relocate(_ url: String, _ publicURL: String) -> String {
+        options.provider == .local && url.hasPrefix(Self.origin) ? "\(publicURL)/cdn/ga.jspm.io/" + url.dropFirst(Self.origin.count) : url
+    }
+
+    func buildMap(publicURL: String, traced: [String]) -> JSONValue {
+        var importEntries: [(String, String)] = []
+        var scopeEntries = scopes
+        if let input = options.inputMap {
+            for (key, value) in input["imports"]?.objectMembers ?? [] { if let url = value.stringValue { importEntries.append((key, url)) } }
+            for (scope, members) in input["scopes"]?.objectMembers ?? [] {
+                for (key, value) in members.objectMembers ?? [] {
+                    if let url = value.stringValue, scopeEntries[scope]?[key] == nil { scopeEntries[scope, default: [:]][key] = url }
+                }
+            }
+        }
+        for (key, url) in imports where !importEntries.contains(where: { $0.0 == key }) {
+            importEntries.append((key, relocate(url, publicURL)))
+        }
+        if options.flattenScope {
+            for (scope, members) in scopeEntries {
+                var left: [String: String] = [:]
+                for (key, url) in members {
+                    if let existing = importEntries.first(where: { $0.0 == key }) {
+                        if existing.1 != relocate(url, publicURL) { left[key] = url }
+                    } else {
+                        importEntries.append((key, relocate(url, publicURL)))
+                    }
+                }
+                scopeEntries[scope] = left.isEmpty ? nil : left
+            }
+        }
+        var members: [(String, JSONValue)] = [("imports", .object(importEntries.sorted { $0.0 < $1.0 }.map { ($0.0, .string($0.1)) }))]
+        let scopeList = scopeEntries.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+        if !scopeList.isEmpty {
+            members.append(("scopes", .object(scopeList.map { scope, entries in
+                (relocate(scope, publicURL), .object(entries.sorted { $0.key < $1.key }.map { ($0.key, .string(relocate($0.value, publicURL))) }))
+            })))
+        }
+        if options.integrity {
+            members.append(("integrity", .object(traced.sorted().compactMap { url in
+                sources[url].map { (relocate(url, publicURL), .string("sha384-" + Data(SHA384.hash(data: $0)).base64EncodedString())) }
+            })))
+        }
+        return .object(members)
+    }
+
+    func graphJSON(publicURL: String) -> JSONValue {
+        var byPackage: [String: [(String, JSONValue)]] = [:]
+        for (url, edge) in edges.sorted(by: { $0.key < $1.key }) {
+            guard let (_, package, file) = Provider.locate(host: "ga.jspm.io", path: Substring(URLComponents(string: url)?.path ?? "")) else { continue }
+            byPackage[relocate(Self.base(package), publicURL), default: []].append((file, .object([
+                ("staticDeps", .array(edge.static.map { .string(relocate($0, publicURL)) })),
+                ("dynamicDeps", .array(edge.dynamic.map { .string(relocate($0, publicURL)) })),
+            ])))
+        }
+        return .object(byPackage.sorted { $0.key < $1.key }.map { ($0.key, .object($0.value)) })
+    }
+}

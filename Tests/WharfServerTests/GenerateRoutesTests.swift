@@ -1,0 +1,156 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Testing
+import WharfTestSupport
+
+/// `/generate` against a fixture npm registry and ga.jspm.io made by the test.
+@Suite struct GenerateRoutesTests {
+    /// name → version → files (path → text); the package.json is one of the files.
+    static let packages: [String: [String: [String: String]]] = [
+        "app-lib": ["1.0.0": [
+            "package.json": #"{"name":"app-lib","version":"1.0.0","exports":{".":{"browser":"./browser.js","default":"./index.js"},"./feature/*":"./src/feature/*.js","./private/*":null},"dependencies":{"shared":"^1.0.0","dyn":"1"}}"#,
+            "browser.js": "import shared from \"shared\";\nexport const lazy = () => import(\"dyn\");\nexport default shared;\n",
+            "index.js": "export default 'server';\n",
+            "src/feature/a.js": "export const a = 1;\n",
+        ]],
+        "other": ["2.0.0": [
+            "package.json": #"{"name":"other","version":"2.0.0","main":"lib/main","dependencies":{"shared":"^1.1.0"}}"#,
+            "lib/main.js": "import 'shared';\nexport const other = 2;\n",
+        ]],
+        "conflict": ["1.0.0": [
+            "package.json": #"{"name":"conflict","version":"1.0.0","module":"index.js","dependencies":{"shared":"^2.0.0"}}"#,
+            "index.js": "export { default } from 'shared';\n",
+        ]],
+        "dyn": ["1.0.0": [
+            "package.json": #"{"name":"dyn","version":"1.0.0","exports":"./index.js"}"#,
+            "index.js": "export const d = 1;\n",
+        ]],
+        "pre": [
+            "0.9.0": ["package.json": #"{"name":"pre","version":"0.9.0","main":"index.js"}"#, "index.js": "export const v = '0.9.0';\n"],
+            "1.0.0-beta.1": ["package.json": #"{"name":"pre","version":"1.0.0-beta.1","main":"index.js"}"#, "index.js": "export const v = 'beta';\n"],
+        ],
+        "shared": [
+            "1.0.0": ["package.json": #"{"name":"shared","version":"1.0.0","module":"esm/index.js","main":"cjs/index.js"}"#, "esm/index.js": "export default 'shared 1.0.0';\n"],
+            "1.1.0": ["package.json": #"{"name":"shared","version":"1.1.0","module":"esm/index.js","main":"cjs/index.js"}"#, "esm/index.js": "export default 'shared 1.1.0';\n"],
+            "2.0.0": ["package.json": #"{"name":"shared","version":"2.0.0","module":"esm/index.js","main":"cjs/index.js"}"#, "esm/index.js": "export default 'shared 2.0.0';\n"],
+        ],
+    ]
+
+    static var routes: [String: TestOrigin.Handler] {
+        var routes: [String: TestOrigin.Handler] = [:]
+        for (name, versions) in packages {
+            let tags = name == "pre" ? #"{"latest":"0.9.0"}"# : "{}"
+            let list = versions.keys.sorted().map { "\"\($0)\":{}" }.joined(separator: ",")
+            routes["/\(name)"] = TestOrigin.file(Array(#"{"name":"\#(name)","dist-tags":\#(tags),"versions":{\#(list)}}"#.utf8), contentType: "application/json", cacheControl: "public, max-age=300")
+            for (version, files) in versions {
+                for (path, text) in files {
+                    routes["/npm:\(name)@\(version)/\(path)"] = TestOrigin.file(Array(text.utf8))
+                }
+                let listing = try! JSONSerialization.data(withJSONObject: ["\(name)@\(version)": ["pkgUrl": "https://ga.jspm.io/npm:\(name)@\(version)/", "files": files.keys.sorted()]])
+                routes["/download/\(name)@\(version)"] = TestOrigin.file(Array(listing), contentType: "application/json")
+            }
+        }
+        return routes
+    }
+
+    static func url(_ package: String, _ file: String) -> String { "https://ga.jspm.io/npm:\(package)/\(file)" }
+
+    func generate(_ cdn: CDNFixture, _ query: String) async throws -> TestResponse {
+        try await cdn.get("/generate?" + query)
+    }
+
+    @Test func aPackageWithConditionsDependenciesAndDynamicImports() async throws {
+        try await CDNFixture.with(routes: Self.routes) { cdn in
+            let response = try await generate(cdn, "install=app-lib")
+            #expect(response.status == 200, "\(response.text)")
+            let json = try #require(response.json)
+            let map = try #require(json["map"] as? [String: Any])
+            #expect(map["imports"] as? [String: String] == ["app-lib": Self.url("app-lib@1.0.0", "browser.js")])
+            #expect(map["scopes"] as? [String: [String: String]] == ["https://ga.jspm.io/": [
+                "shared": Self.url("shared@1.1.0", "esm/index.js"), "dyn": Self.url("dyn@1.0.0", "index.js"),
+            ]])
+            #expect(json["staticDeps"] as? [String] == [Self.url("app-lib@1.0.0", "browser.js"), Self.url("shared@1.1.0", "esm/index.js")])
+            #expect(json["dynamicDeps"] as? [String] == [Self.url("dyn@1.0.0", "index.js")])
+        }
+    }
+
+    @Test func sharedVersionsConflictsAndFlattening() async throws {
+        try await CDNFixture.with(routes: Self.routes) { cdn in
+            let shared = try #require(try await generate(cdn, "install=app-lib,other").json?["map"] as? [String: Any])
+            #expect((shared["scopes"] as? [String: [String: String]])?["https://ga.jspm.io/"]?["shared"] == Self.url("shared@1.1.0", "esm/index.js"))
+            #expect((shared["imports"] as? [String: String])?["other"] == Self.url("other@2.0.0", "lib/main.js"), "main without extension")
+
+            let conflict = try #require(try await generate(cdn, "install=app-lib,conflict").json?["map"] as? [String: Any])
+            let scopes = try #require(conflict["scopes"] as? [String: [String: String]])
+            #expect(scopes["https://ga.jspm.io/"]?["shared"] == Self.url("shared@1.1.0", "esm/index.js"))
+            #expect(scopes["https://ga.jspm.io/npm:conflict@1.0.0/"]?["shared"] == Self.url("shared@2.0.0", "esm/index.js"))
+
+            let flat = try #require(try await generate(cdn, "install=app-lib&flattenScope=true").json?["map"] as? [String: Any])
+            #expect(flat["scopes"] == nil)
+            #expect((flat["imports"] as? [String: String])?["shared"] == Self.url("shared@1.1.0", "esm/index.js"))
+            let flatConflict = try #require(try await generate(cdn, "install=app-lib,conflict&flattenScope").json?["map"] as? [String: Any])
+            #expect((flatConflict["scopes"] as? [String: [String: String]])?.keys.sorted() == ["https://ga.jspm.io/npm:conflict@1.0.0/"])
+        }
+    }
+
+    @Test func targetsEnvAndErrors() async throws {
+        try await CDNFixture.with(routes: Self.routes) { cdn in
+            let node = try #require(try await generate(cdn, "install=app-lib&env=module,production").json?["map"] as? [String: Any])
+            #expect((node["imports"] as? [String: String])?["app-lib"] == Self.url("app-lib@1.0.0", "index.js"))
+            let feature = try #require(try await generate(cdn, "install=app-lib/feature/a").json?["map"] as? [String: Any])
+            #expect((feature["imports"] as? [String: String])?["app-lib/feature/a"] == Self.url("app-lib@1.0.0", "src/feature/a.js"))
+            let alias = try #require(try await generate(cdn, "install=x%3Dapp-lib").json?["map"] as? [String: Any])
+            #expect((alias["imports"] as? [String: String])?.keys.sorted() == ["x"])
+            let latest = try #require(try await generate(cdn, "install=pre").json?["map"] as? [String: Any])
+            #expect((latest["imports"] as? [String: String])?["pre"] == Self.url("pre@0.9.0", "index.js"))
+            let prerelease = try #require(try await generate(cdn, "install=pre@").json?["map"] as? [String: Any])
+            #expect((prerelease["imports"] as? [String: String])?["pre"] == Self.url("pre@1.0.0-beta.1", "index.js"))
+
+            let unresolvable = try await generate(cdn, "install=app-lib@%5E9")
+            #expect(unresolvable.status == 404)
+            #expect(unresolvable.json?["error"] as? String == "Unable to resolve npm:app-lib@^9 to a valid version")
+            #expect(try await generate(cdn, "install=app-lib/private/x").status == 404)
+            #expect(try await generate(cdn, "install=app-lib&env=require").status == 400)
+            #expect(try await generate(cdn, "install=").status == 400)
+        }
+    }
+
+    @Test func inputMapIntegrityPostAndImportmapOutput() async throws {
+        try await CDNFixture.with(routes: Self.routes) { cdn in
+            let body = Array(#"{"install":["app-lib"],"inputMap":{"imports":{"app-lib":"https://example.com/mine.js"}},"integrity":true}"#.utf8)
+            let response = try await cdn.client.request(cdn.wharf.baseURL + "/generate", method: .POST, body: body)
+            #expect(response.status == 200, "\(response.text)")
+            let map = try #require(response.json?["map"] as? [String: Any])
+            #expect((map["imports"] as? [String: String])?["app-lib"] == "https://example.com/mine.js", "the input map wins")
+            let integrity = try #require(map["integrity"] as? [String: String])
+            let text = Self.packages["shared"]!["1.1.0"]!["esm/index.js"]!
+            #expect(integrity[Self.url("shared@1.1.0", "esm/index.js")] == "sha384-" + Data(SHA384.hash(data: Array(text.utf8))).base64EncodedString())
+
+            let onlyMap = try await generate(cdn, "install=dyn&output=importmap")
+            #expect(onlyMap.header("content-type") == "application/importmap+json")
+            #expect((onlyMap.json?["imports"] as? [String: String])?["dyn"] == Self.url("dyn@1.0.0", "index.js"))
+        }
+    }
+
+    @Test func offlineGenerationAfterAWarmRunAndTheLocalProvider() async throws {
+        var cdn = try await CDNFixture(routes: Self.routes)
+        do {
+            let warm = try await generate(cdn, "install=app-lib,other")
+            #expect(warm.status == 200)
+            try await cdn.restart { $0.offline = true }
+            await cdn.originServer.stop()
+            let offline = try await generate(cdn, "install=app-lib,other")
+            #expect(offline.status == 200, "\(offline.text)")
+            #expect((offline.json?["map"] as? NSDictionary) == (warm.json?["map"] as? NSDictionary))
+            let local = try await generate(cdn, "install=app-lib&provider=local")
+            let imports = (local.json?["map"] as? [String: Any])?["imports"] as? [String: String]
+            #expect(imports?["app-lib"] == "http://wharf.test/cdn/ga.jspm.io/npm:app-lib@1.0.0/browser.js")
+            #expect(try await generate(cdn, "install=conflict").status == 404, "never a version Wharf cannot serve")
+        } catch {
+            await cdn.stop()
+            throw error
+        }
+        await cdn.stop()
+    }
+}
