@@ -6,53 +6,8 @@ import WharfTestSupport
 
 /// `/generate` against a fixture npm registry and ga.jspm.io made by the test.
 @Suite struct GenerateRoutesTests {
-    /// name → version → files (path → text); the package.json is one of the files.
-    static let packages: [String: [String: [String: String]]] = [
-        "app-lib": ["1.0.0": [
-            "package.json": #"{"name":"app-lib","version":"1.0.0","exports":{".":{"browser":"./browser.js","default":"./index.js"},"./feature/*":"./src/feature/*.js","./private/*":null},"dependencies":{"shared":"^1.0.0","dyn":"1"}}"#,
-            "browser.js": "import shared from \"shared\";\nexport const lazy = () => import(\"dyn\");\nexport default shared;\n",
-            "index.js": "export default 'server';\n",
-            "src/feature/a.js": "export const a = 1;\n",
-        ]],
-        "other": ["2.0.0": [
-            "package.json": #"{"name":"other","version":"2.0.0","main":"lib/main","dependencies":{"shared":"^1.1.0"}}"#,
-            "lib/main.js": "import 'shared';\nexport const other = 2;\n",
-        ]],
-        "conflict": ["1.0.0": [
-            "package.json": #"{"name":"conflict","version":"1.0.0","module":"index.js","dependencies":{"shared":"^2.0.0"}}"#,
-            "index.js": "export { default } from 'shared';\n",
-        ]],
-        "dyn": ["1.0.0": [
-            "package.json": #"{"name":"dyn","version":"1.0.0","exports":"./index.js"}"#,
-            "index.js": "export const d = 1;\n",
-        ]],
-        "pre": [
-            "0.9.0": ["package.json": #"{"name":"pre","version":"0.9.0","main":"index.js"}"#, "index.js": "export const v = '0.9.0';\n"],
-            "1.0.0-beta.1": ["package.json": #"{"name":"pre","version":"1.0.0-beta.1","main":"index.js"}"#, "index.js": "export const v = 'beta';\n"],
-        ],
-        "shared": [
-            "1.0.0": ["package.json": #"{"name":"shared","version":"1.0.0","module":"esm/index.js","main":"cjs/index.js"}"#, "esm/index.js": "export default 'shared 1.0.0';\n"],
-            "1.1.0": ["package.json": #"{"name":"shared","version":"1.1.0","module":"esm/index.js","main":"cjs/index.js"}"#, "esm/index.js": "export default 'shared 1.1.0';\n"],
-            "2.0.0": ["package.json": #"{"name":"shared","version":"2.0.0","module":"esm/index.js","main":"cjs/index.js"}"#, "esm/index.js": "export default 'shared 2.0.0';\n"],
-        ],
-    ]
-
-    static var routes: [String: TestOrigin.Handler] {
-        var routes: [String: TestOrigin.Handler] = [:]
-        for (name, versions) in packages {
-            let tags = name == "pre" ? #"{"latest":"0.9.0"}"# : "{}"
-            let list = versions.keys.sorted().map { "\"\($0)\":{}" }.joined(separator: ",")
-            routes["/\(name)"] = TestOrigin.file(Array(#"{"name":"\#(name)","dist-tags":\#(tags),"versions":{\#(list)}}"#.utf8), contentType: "application/json", cacheControl: "public, max-age=300")
-            for (version, files) in versions {
-                for (path, text) in files {
-                    routes["/npm:\(name)@\(version)/\(path)"] = TestOrigin.file(Array(text.utf8))
-                }
-                let listing = try! JSONSerialization.data(withJSONObject: ["\(name)@\(version)": ["pkgUrl": "https://ga.jspm.io/npm:\(name)@\(version)/", "files": files.keys.sorted()]])
-                routes["/download/\(name)@\(version)"] = TestOrigin.file(Array(listing), contentType: "application/json")
-            }
-        }
-        return routes
-    }
+    static var packages: [String: [String: [String: String]]] { NpmFixture.packages }
+    static var routes: [String: TestOrigin.Handler] { NpmFixture.routes }
 
     static func url(_ package: String, _ file: String) -> String { "https://ga.jspm.io/npm:\(package)/\(file)" }
 

@@ -89,3 +89,30 @@ import WharfTestSupport
         await originServer.stop()
     }
 }
+
+@Suite struct GenerateCommandTests {
+    @Test func generateOnTheLocalStoreOnlineThenOffline() async throws {
+        let origin = TestOrigin(routes: NpmFixture.routes)
+        let originServer = try await origin.start()
+        let dir = TemporaryDirectory("generate")
+        let file = dir.path + "/proxy.conf"
+        var text = "data_dir = \"\(dir.path)/store\"\n[upstreams]\n"
+        for host in ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org"] { text += "\"\(host)\" = \"http://127.0.0.1:\(originServer.port)\"\n" }
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+
+        let online = try await WharfProcess.run(["generate", "app-lib", "other", "--config", file, "-o", dir.path + "/map.json"])
+        #expect(online.status == 0, "\(online.output)")
+        await originServer.stop()
+        let offline = try await WharfProcess.run(["generate", "app-lib", "other", "--config", file, "--offline", "-o", dir.path + "/offline.json"])
+        #expect(offline.status == 0, "\(offline.output)")
+        let first = try #require(FileManager.default.contents(atPath: dir.path + "/map.json"))
+        let second = try #require(FileManager.default.contents(atPath: dir.path + "/offline.json"))
+        #expect(first == second)
+        let imports = (try JSONSerialization.jsonObject(with: first) as? [String: Any])?["imports"] as? [String: String]
+        #expect(imports?["app-lib"] == "https://ga.jspm.io/npm:app-lib@1.0.0/browser.js")
+
+        let missing = try await WharfProcess.run(["generate", "conflict", "--config", file, "--offline"])
+        #expect(missing.status != 0)
+        #expect(missing.output.contains("Unable to resolve npm:conflict"), "\(missing.output)")
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import EdgeCache
+import Foundation
+import ImportMaps
+import Logging
+import Metrics
+import Storage
+
+/// `wharf generate PKG…`: an import map for packages, generated on the local store (and through
+/// the upstreams when online), as `/generate` does.
+struct GenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate an import map for packages (name, name@range, name/subpath, alias=name)."
+    )
+
+    @OptionGroup var options: ConfigurationOptions
+
+    @Argument(help: "Install targets.")
+    var packages: [String]
+
+    @Option(help: "Conditions, comma-separated (default browser,development,module).")
+    var env: String?
+
+    @Option(help: "jspm.io (default) or local (Wharf's own /cdn/ URLs).")
+    var provider: String?
+
+    @Flag(name: .customLong("flatten-scope"), help: "Only imports, no scopes, where no version conflicts.")
+    var flattenScope = false
+
+    @Flag(help: "Add sha384 integrity for every traced module.")
+    var integrity = false
+
+    @Flag(help: "Never contact an upstream; use only what the store holds.")
+    var offline = false
+
+    @Option(name: .shortAndLong, help: "Write the map here instead of standard output.")
+    var output: String?
+
+    func run() async throws {
+        var configuration = try options.load()
+        if offline { configuration.offline = true }
+        var generate = GenerateOptions()
+        do {
+            generate.install = try packages.map { text throws(ImportMapError) in try InstallTarget.parse(text) }
+        } catch {
+            throw ValidationError(error.message)
+        }
+        if let env { generate.env = env.split(separator: ",").map(String.init) }
+        if let provider {
+            guard let chosen = Provider.named(provider), chosen == .jspm || chosen == .local else {
+                throw ValidationError("--provider: use jspm.io or local")
+            }
+            generate.provider = chosen
+        }
+        generate.flattenScope = flattenScope
+        generate.integrity = integrity
+
+        let environment = try StoreEnvironment(path: configuration.dataDirectory, options: configuration.storeOptions)
+        defer { environment.close() }
+        var logger = Logger(label: "wharf-generate")
+        logger.logLevel = .error
+        let cache = try EdgeCache(blobs: BlobStore(environment: environment), configuration: configuration.edgeCache, metrics: NOOPMetricsHandler.instance, logger: logger)
+        let listings = DownloadListings(cache: cache, publicURL: configuration.resolvedPublicURL)
+        let result: GenerateResult
+        do {
+            result = try await Generator(cache: cache, listings: listings).generate(generate)
+        } catch {
+            try? await cache.shutdown()
+            throw ValidationError(error.message)
+        }
+        try? await cache.shutdown()
+        let text = result.map.serialized(indent: 2) + "\n"
+        if let output {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+            FileHandle.standardError.write(Data("wrote \(output): \(result.staticDeps.count) static and \(result.dynamicDeps.count) dynamic modules\n".utf8))
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}
