@@ -37,18 +37,18 @@ public struct PackageEntryResolver: Sendable {
         guard let exports = manifest.exports, exports != .null else { return [:] }
         var result: [String: String] = [:]
         guard let members = Self.subpathMap(exports) else { return result }
-        for (key, _) in members {
-            if let star = key.firstIndex(of: "*") {
-                let prefix = key[..<star], suffix = key[key.index(after: star)...]
+        for (key, value) in members {
+            if key.contains("*") {
+                // Match the files against the target pattern, then check the subpath resolves back
+                // to that file (a more specific key or a null exclusion may take it).
+                guard let pattern = target(value, substitution: "*", allowBare: false), let star = pattern.firstIndex(of: "*") else { continue }
+                let prefix = pattern[..<star], suffix = pattern[pattern.index(after: star)...]
                 for file in files {
-                    let subpath = "./" + file
-                    guard subpath.hasPrefix(prefix), subpath.hasSuffix(suffix), subpath.count >= prefix.count + suffix.count else { continue }
-                    let candidates = [subpath, String(subpath.dropLast(suffix.count)) + suffix]
-                    for candidate in Set(candidates) where result[candidate] == nil {
-                        if let target = resolveExports(candidate, exports), target == subpath || files.contains(String(target.dropFirst(2))) {
-                            result[candidate] = target
-                        }
-                    }
+                    let path = "./" + file
+                    guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.count > prefix.count + suffix.count else { continue }
+                    let middle = path.dropFirst(prefix.count).dropLast(suffix.count)
+                    let subpath = key.replacingOccurrences(of: "*", with: middle)
+                    if resolveExports(subpath, exports) == path { result[subpath] = path }
                 }
             } else if !key.hasSuffix("/"), let target = resolveExports(key, exports) {
                 result[key] = target
