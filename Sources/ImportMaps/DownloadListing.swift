@@ -1,4 +1,6 @@
 import EdgeCache
+import Foundation
+import ModuleLexer
 import NIOCore
 import Registry
 import Storage
@@ -41,16 +43,50 @@ public struct DownloadListings: Sendable {
     }
 
     public func listing(_ package: PackageID, provider: Provider, exclude: Set<ListingExclusion> = []) async throws(ImportMapError) -> PackageListing {
-        if exclude.contains(.unused) {
-            throw ImportMapError(.invalid, "exclude 'unused' needs the module graph of the package, which Wharf does not trace for listings yet")
-        }
         var listing = switch provider {
         case .local: try localListing(package)
         case .esmSh: throw ImportMapError(.invalid, "esm.sh has no download listing")
         default: try await upstreamListing(package, provider: provider)
         }
+        if exclude.contains(.unused) { listing.files = try await usedFiles(of: listing, package: package) }
         listing.files = listing.files.filter { file in !exclude.contains { $0.drops(file) } }.sorted()
         return listing
+    }
+
+    /// The files reachable from the package's entry points (every condition of `exports`, or the
+    /// legacy fields) through relative imports, plus package.json: what `exclude: unused` keeps.
+    func usedFiles(of listing: PackageListing, package: PackageID) async throws(ImportMapError) -> [String] {
+        let files = Set(listing.files)
+        let base = listing.pkgUrl.hasSuffix("/") ? listing.pkgUrl : listing.pkgUrl + "/"
+        guard files.contains("package.json") else {
+            throw ImportMapError(.upstream, "\(package) lists no package.json; cannot tell which files are used")
+        }
+        let manifestBytes = try await Self.fetch(try Self.address(base + "package.json", cache: cache), from: cache).bytes
+        guard let json = try? JSONValue.parse(manifestBytes) else { throw ImportMapError(.upstream, "\(package) has an unreadable package.json") }
+        var used: Set<String> = ["package.json"]
+        var queue = Array(PackageEntryResolver.allEntryFiles(of: PackageManifest(json: json), files: files))
+        while let file = queue.popLast() {
+            guard used.insert(file).inserted, file.hasSuffix(".js") || file.hasSuffix(".mjs") || file.hasSuffix(".cjs") else { continue }
+            let bytes = try await Self.fetch(try Self.address(base + file, cache: cache), from: cache).bytes
+            guard let summary = try? ModuleLexer.parse(bytes), let fileURL = URL(string: base + file) else { continue }
+            for specifier in summary.staticSpecifiers + summary.dynamicSpecifiers where specifier.hasPrefix("./") || specifier.hasPrefix("../") {
+                guard let resolved = URL(string: specifier, relativeTo: fileURL)?.absoluteString, resolved.hasPrefix(base) else { continue }
+                let relative = String(resolved.dropFirst(base.count))
+                if let found = PackageEntryResolver.search("./" + relative, { files.contains(String($0.dropFirst(2))) }) {
+                    queue.append(String(found.dropFirst(2)))
+                }
+            }
+        }
+        return Array(used)
+    }
+
+    static func address(_ url: String, cache: EdgeCache) throws(ImportMapError) -> CacheAddress {
+        guard let components = URLComponents(string: url), let host = components.host else { throw ImportMapError(.upstream, "unusable URL \(url)") }
+        do {
+            return try CacheAddress.parse(Substring(host + components.percentEncodedPath), query: nil, upstreams: cache.configuration.upstreams)
+        } catch {
+            throw ImportMapError(.upstream, "\(url) refused: \(error.message)")
+        }
     }
 
     /// Drops the cached files and listings of `package` (the build request's rebuild token).

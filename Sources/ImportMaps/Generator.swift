@@ -231,9 +231,11 @@ struct GeneratorRun {
             importEntries.append((key, relocate(url, publicURL)))
         }
         if options.flattenScope {
-            for (scope, members) in scopeEntries {
+            // The shared origin scope first (it sorts before package scopes), so package-specific
+            // conflicts are what stays scoped, whatever the dictionary's order.
+            for (scope, members) in scopeEntries.sorted(by: { $0.key < $1.key }) {
                 var left: [String: String] = [:]
-                for (key, url) in members {
+                for (key, url) in members.sorted(by: { $0.key < $1.key }) {
                     if let existing = importEntries.first(where: { $0.0 == key }) {
                         if existing.1 != relocate(url, publicURL) { left[key] = url }
                     } else {

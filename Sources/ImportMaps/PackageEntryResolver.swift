@@ -57,6 +57,36 @@ public struct PackageEntryResolver: Sendable {
         return result
     }
 
+    /// Every file any condition of `exports` (or the legacy fields) can load: the roots of a
+    /// package's "used" files, whatever environment imports it.
+    public static func allEntryFiles(of manifest: PackageManifest, files: Set<String>) -> Set<String> {
+        var targets: [String] = []
+        func collect(_ value: JSONValue) {
+            switch value {
+            case .string(let target) where target.hasPrefix("./"): targets.append(target)
+            case .array(let items): items.forEach(collect)
+            case .object(let members): members.forEach { collect($0.1) }
+            default: break
+            }
+        }
+        if let exports = manifest.exports { collect(exports) }
+        if let browser = manifest.browser { collect(browser.stringValue.map { .string(Self.dotted($0)) } ?? browser) }
+        for field in [manifest.module, manifest.main].compactMap({ $0 }) { targets.append(Self.dotted(field)) }
+        if manifest.exports == nil { targets.append("./index") }
+        var found = Set<String>()
+        for target in targets {
+            if let star = target.firstIndex(of: "*") {
+                let prefix = target[..<star].dropFirst(2), suffix = target[target.index(after: star)...]
+                found.formUnion(files.filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) })
+            } else if target.hasSuffix("/") {
+                found.formUnion(files.filter { $0.hasPrefix(target.dropFirst(2)) })
+            } else if let file = Self.search(target, { files.contains(String($0.dropFirst(2))) }) {
+                found.insert(String(file.dropFirst(2)))
+            }
+        }
+        return found
+    }
+
     // MARK: exports
 
     /// `exports` as a map of subpaths; a bare string, array or condition object is the `.` export.

@@ -11,7 +11,9 @@ public enum NpmFixture {
             "package.json": #"{"name":"app-lib","version":"1.0.0","exports":{".":{"browser":"./browser.js","default":"./index.js"},"./feature/*":"./src/feature/*.js","./private/*":null},"dependencies":{"shared":"^1.0.0","dyn":"1"}}"#,
             "browser.js": "import shared from \"shared\";\nexport const lazy = () => import(\"dyn\");\nexport default shared;\n",
             "index.js": "export default 'server';\n",
-            "src/feature/a.js": "export const a = 1;\n",
+            "src/feature/a.js": "import { helper } from './helper.js';\nexport const a = helper;\n",
+            "src/feature/helper.js": "export const helper = 1;\n",
+            "test/spec.js": "import '../index.js';\n",
         ]],
         "other": ["2.0.0": [
             "package.json": #"{"name":"other","version":"2.0.0","main":"lib/main","dependencies":{"shared":"^1.1.0"}}"#,

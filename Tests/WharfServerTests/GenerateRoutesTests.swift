@@ -108,4 +108,16 @@ import WharfTestSupport
         }
         await cdn.stop()
     }
+
+    /// `exclude: unused` keeps what any export condition or legacy field reaches through relative imports.
+    @Test func unusedFilesAreLeftOutOfListings() async throws {
+        try await CDNFixture.with(routes: Self.routes) { cdn in
+            let listing = try await cdn.get("/download/app-lib@1.0.0?exclude=unused")
+            #expect(listing.status == 200, "\(listing.text)")
+            let files = (listing.json?["app-lib@1.0.0"] as? [String: Any])?["files"] as? [String]
+            #expect(files == ["browser.js", "index.js", "package.json", "src/feature/a.js", "src/feature/helper.js"])
+            let legacy = try await cdn.get("/download/other@2.0.0?exclude=unused")
+            #expect((legacy.json?["other@2.0.0"] as? [String: Any])?["files"] as? [String] == ["lib/main.js", "package.json"])
+        }
+    }
 }

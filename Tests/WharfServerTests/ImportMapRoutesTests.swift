@@ -49,7 +49,7 @@ import WharfTestSupport
             for (path, status) in [
                 ("/download/fixture@1.0", 400), ("/download/fixture@%5E1.0.0", 400), ("/download/fixture", 400),
                 ("/download/fixture@1.0.0?provider=skypack", 400), ("/download/fixture@1.0.0?exclude=everything", 400),
-                ("/download/missing@1.0.0", 404), ("/download/fixture@1.0.0?provider=esm.sh", 400),
+                ("/download/missing@1.0.0", 404), ("/download/fixture@1.0.0?provider=esm.sh", 400), ("/download/fixture@1.0.0?exclude=unused", 502),
             ] {
                 let response = try await cdn.get(path)
                 #expect(response.status == status, "\(path): \(response.text)")
