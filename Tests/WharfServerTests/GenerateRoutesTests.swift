@@ -120,4 +120,20 @@ import WharfTestSupport
             #expect((legacy.json?["other@2.0.0"] as? [String: Any])?["files"] as? [String] == ["lib/main.js", "package.json"])
         }
     }
+
+    @Test func resolutionsIgnoreAndGraph() async throws {
+        try await CDNFixture.with(routes: Self.routes) { cdn in
+            let pinned = try #require(try await generate(cdn, #"install=app-lib&resolutions={"shared":"1.0.0"}"#.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!).json?["map"] as? [String: Any])
+            #expect((pinned["scopes"] as? [String: [String: String]])?["https://ga.jspm.io/"]?["shared"] == Self.url("shared@1.0.0", "esm/index.js"))
+
+            let ignored = try #require(try await generate(cdn, "install=app-lib&ignore=dyn").json)
+            #expect((ignored["dynamicDeps"] as? [String])?.isEmpty == true)
+            #expect(((ignored["map"] as? [String: Any])?["scopes"] as? [String: [String: String]])?["https://ga.jspm.io/"]?["dyn"] == nil)
+
+            let graph = try #require(try await generate(cdn, "install=app-lib&graph=true").json?["graph"] as? [String: [String: [String: [String]]]])
+            let app = try #require(graph["https://ga.jspm.io/npm:app-lib@1.0.0/"]?["browser.js"])
+            #expect(app["staticDeps"] == [Self.url("shared@1.1.0", "esm/index.js")])
+            #expect(app["dynamicDeps"] == [Self.url("dyn@1.0.0", "index.js")])
+        }
+    }
 }
