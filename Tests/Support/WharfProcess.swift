@@ -55,7 +55,12 @@ public final class WharfProcess: @unchecked Sendable {
 
     /// Starts `wharf serve` on port 0 and waits for its "serving on port N" line.
     public static func serve(_ arguments: [String]) async throws -> (WharfProcess, port: Int) {
-        let child = try launch(["serve", "--listen", "127.0.0.1:0"] + arguments)
+        try await launchServe(["--listen", "127.0.0.1:0"] + arguments)
+    }
+
+    /// Starts `wharf serve arguments…` and waits for its "serving on port N" line.
+    public static func launchServe(_ arguments: [String]) async throws -> (WharfProcess, port: Int) {
+        let child = try launch(["serve"] + arguments)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let range = child.text.range(of: "serving on port ") {
