@@ -38,12 +38,14 @@ struct GeneratorRun {
     var edges: [String: (static: [String], dynamic: [String])] = [:]
     var sources: [String: [UInt8]] = [:]
 
-    static let origin = "https://ga.jspm.io/"
+    /// The CDN the map's modules come from: its host, and its layout of package URLs.
+    var layout: Provider { options.provider == .local ? .jspm : options.provider }
+    var origin: String { "https://\(layout.host)/" }
 
     init(cache: EdgeCache, options: GenerateOptions) {
         self.cache = cache
         self.options = options
-        catalog = VersionCatalog(cache: cache)
+        catalog = VersionCatalog(cache: cache, layout: options.provider == .local ? .jspm : options.provider)
         resolver = PackageEntryResolver(conditions: options.env)
     }
 
@@ -83,11 +85,17 @@ struct GeneratorRun {
 
     // MARK: packages
 
-    static func base(_ package: PackageID) -> String { "\(origin)npm:\(package)/" }
+    func base(_ package: PackageID) -> String { "https://\(layout.host)\(layout.packagePath(package))" }
+
+    /// The package and file a module URL of this layout belongs to.
+    func locate(_ url: String) -> (PackageID, String)? {
+        guard let (_, package, file) = Provider.locate(host: layout.host, path: Substring(URLComponents(string: url)?.path ?? "")) else { return nil }
+        return (package, file)
+    }
 
     mutating func manifest(_ package: PackageID) async throws(ImportMapError) -> PackageManifest {
         if let known = manifests[package] { return known }
-        let address = CacheAddress(host: "ga.jspm.io", path: "/npm:\(package)/package.json", query: nil)
+        let address = CacheAddress(host: layout.host, path: layout.packagePath(package) + "package.json", query: nil)
         let bytes = try await DownloadListings.fetch(address, from: cache).bytes
         guard let json = try? JSONValue.parse(bytes) else { throw ImportMapError(.upstream, "\(package) has an unreadable package.json") }
         let manifest = PackageManifest(json: json)
@@ -98,7 +106,7 @@ struct GeneratorRun {
     /// The files of a package (for packages without `exports`, whose entry needs a file search).
     mutating func files(_ package: PackageID) async throws(ImportMapError) -> Set<String> {
         if let known = listings[package] { return known }
-        let listing = try await DownloadListings(cache: cache, publicURL: "").listing(package, provider: .jspm)
+        let listing = try await DownloadListings(cache: cache, publicURL: "").listing(package, provider: layout)
         let files = Set(listing.files)
         listings[package] = files
         return files
@@ -109,7 +117,7 @@ struct GeneratorRun {
         let manifest = try await manifest(package)
         let files: Set<String> = manifest.hasExports ? [] : try await self.files(package)
         switch resolver.resolve(subpath, in: manifest, fileExists: { files.contains(String($0.dropFirst(2))) }) {
-        case .file(let path): return Self.base(package) + path.dropFirst(2)
+        case .file(let path): return base(package) + path.dropFirst(2)
         case .notExported: throw ImportMapError(.notFound, "\(package) does not export \(subpath) under the conditions \(options.env)")
         case .notFound: throw ImportMapError(.notFound, "\(package) has no module for \(subpath)")
         }
@@ -174,11 +182,11 @@ struct GeneratorRun {
         if specifier.hasPrefix("./") || specifier.hasPrefix("../") || specifier.hasPrefix("/") || specifier.contains("://") {
             return URL(string: specifier, relativeTo: URL(string: importer))?.absoluteString
         }
-        guard let (_, parent, _) = Provider.locate(host: "ga.jspm.io", path: Substring(URLComponents(string: importer)?.path ?? "")) else { return nil }
+        guard let (parent, _) = locate(importer) else { return nil }
         let parentManifest = try await manifest(parent)
         if specifier.hasPrefix("#") {
             guard let target = resolver.resolveImport(specifier, in: parentManifest) else { return nil }
-            return target.hasPrefix("./") ? Self.base(parent) + target.dropFirst(2) : try await resolve(target, from: importer)
+            return target.hasPrefix("./") ? base(parent) + target.dropFirst(2) : try await resolve(target, from: importer)
         }
         let (name, subpath) = Self.split(specifier)
         // Input-map and top-level installs take precedence for their own names.
@@ -194,9 +202,9 @@ struct GeneratorRun {
 
     /// Puts a dependency mapping in the shared scope, or in the importer's own scope on conflict.
     mutating func record(_ specifier: String, target: String, importer: PackageID) {
-        let shared = Self.origin
+        let shared = origin
         if let existing = scopes[shared]?[specifier], existing != target {
-            scopes[Self.base(importer), default: [:]][specifier] = target
+            scopes[base(importer), default: [:]][specifier] = target
         } else {
             scopes[shared, default: [:]][specifier] = target
         }
@@ -213,7 +221,7 @@ struct GeneratorRun {
     // MARK: output
 
     func relocate(_ url: String, _ publicURL: String) -> String {
-        options.provider == .local && url.hasPrefix(Self.origin) ? "\(publicURL)/cdn/ga.jspm.io/" + url.dropFirst(Self.origin.count) : url
+        options.provider == .local && url.hasPrefix(origin) ? "\(publicURL)/cdn/\(layout.host)/" + url.dropFirst(origin.count) : url
     }
 
     func buildMap(publicURL: String, traced: [String]) -> JSONValue {
@@ -263,8 +271,8 @@ struct GeneratorRun {
     func graphJSON(publicURL: String) -> JSONValue {
         var byPackage: [String: [(String, JSONValue)]] = [:]
         for (url, edge) in edges.sorted(by: { $0.key < $1.key }) {
-            guard let (_, package, file) = Provider.locate(host: "ga.jspm.io", path: Substring(URLComponents(string: url)?.path ?? "")) else { continue }
-            byPackage[relocate(Self.base(package), publicURL), default: []].append((file, .object([
+            guard let (package, file) = locate(url) else { continue }
+            byPackage[relocate(base(package), publicURL), default: []].append((file, .object([
                 ("staticDeps", .array(edge.static.map { .string(relocate($0, publicURL)) })),
                 ("dynamicDeps", .array(edge.dynamic.map { .string(relocate($0, publicURL)) })),
             ])))

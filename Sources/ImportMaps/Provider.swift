@@ -27,6 +27,15 @@ public enum Provider: String, Sendable, CaseIterable {
         }
     }
 
+    /// The start of the cache keys of every version of `name` on this provider's host.
+    public func cachePrefix(name: String) -> String {
+        switch self {
+        case .jspm, .local: "ga.jspm.io/npm:\(name)@"
+        case .unpkg, .esmSh: "\(host)/\(name)@"
+        case .jsdelivr: "cdn.jsdelivr.net/npm/\(name)@"
+        }
+    }
+
     /// The provider a download listing is asked for (`?provider=` on api.jspm.io).
     public static func named(_ name: String?) -> Provider? {
         guard let name else { return .jspm }

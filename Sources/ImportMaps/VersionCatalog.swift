@@ -6,6 +6,8 @@ import Semver
 /// a range never resolves to a version Wharf could not serve.
 struct VersionCatalog: Sendable {
     let cache: EdgeCache
+    /// Whose cached files count offline.
+    var layout: Provider = .jspm
 
     struct Versions: Sendable {
         var all: [Version]
@@ -24,9 +26,9 @@ struct VersionCatalog: Sendable {
         return Versions(all: versions.compactMap { Version($0.0) }, distTags: tags)
     }
 
-    /// Versions with a cached package.json on ga.jspm.io (what offline generation can serve).
+    /// Versions with a cached package.json on the provider's host (what offline generation can serve).
     private func cachedVersions(of name: String) throws(ImportMapError) -> Versions {
-        let prefix = "ga.jspm.io/npm:\(name)@"
+        let prefix = layout.cachePrefix(name: name)
         let keys: [String]
         do { keys = try cache.maintenance.keys(prefix: prefix) } catch { throw ImportMapError(.upstream, "could not read the store: \(error)") }
         var found = Set<Version>()

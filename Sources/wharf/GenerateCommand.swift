@@ -22,7 +22,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Conditions, comma-separated (default browser,development,module).")
     var env: String?
 
-    @Option(help: "jspm.io (default) or local (Wharf's own /cdn/ URLs).")
+    @Option(help: "jspm.io (default), unpkg, jsdelivr or local (Wharf's own /cdn/ URLs).")
     var provider: String?
 
     @Flag(name: .customLong("flatten-scope"), help: "Only imports, no scopes, where no version conflicts.")
@@ -48,8 +48,8 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         if let env { generate.env = env.split(separator: ",").map(String.init) }
         if let provider {
-            guard let chosen = Provider.named(provider), chosen == .jspm || chosen == .local else {
-                throw ValidationError("--provider: use jspm.io or local")
+            guard let chosen = Provider.named(provider), chosen != .esmSh else {
+                throw ValidationError("--provider: use jspm.io, unpkg, jsdelivr or local")
             }
             generate.provider = chosen
         }

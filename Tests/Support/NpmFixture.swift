@@ -23,6 +23,14 @@ public enum NpmFixture {
             "package.json": #"{"name":"conflict","version":"1.0.0","module":"index.js","dependencies":{"shared":"^2.0.0"}}"#,
             "index.js": "export { default } from 'shared';\n",
         ]],
+        "peer-user": ["1.0.0": [
+            "package.json": #"{"name":"peer-user","version":"1.0.0","exports":"./index.js","peerDependencies":{"shared":"^2.0.0"}}"#,
+            "index.js": "import shared from 'shared';\nexport default shared;\n",
+        ]],
+        "broken-mod": ["1.0.0": [
+            "package.json": #"{"name":"broken-mod","version":"1.0.0","exports":"./index.js"}"#,
+            "index.js": "import './missing.js';\n",
+        ]],
         "dyn": ["1.0.0": [
             "package.json": #"{"name":"dyn","version":"1.0.0","exports":"./index.js"}"#,
             "index.js": "export const d = 1;\n",
@@ -46,7 +54,9 @@ public enum NpmFixture {
             routes["/\(name)"] = TestOrigin.file(Array(#"{"name":"\#(name)","dist-tags":\#(tags),"versions":{\#(list)}}"#.utf8), contentType: "application/json", cacheControl: "public, max-age=300")
             for (version, files) in versions {
                 for (path, text) in files {
+                    // ga.jspm.io's layout and unpkg's (the same files).
                     routes["/npm:\(name)@\(version)/\(path)"] = TestOrigin.file(Array(text.utf8))
+                    routes["/\(name)@\(version)/\(path)"] = TestOrigin.file(Array(text.utf8))
                 }
                 let listing = try! JSONSerialization.data(withJSONObject: ["\(name)@\(version)": ["pkgUrl": "https://ga.jspm.io/npm:\(name)@\(version)/", "files": files.keys.sorted()]])
                 routes["/download/\(name)@\(version)"] = TestOrigin.file(Array(listing), contentType: "application/json")

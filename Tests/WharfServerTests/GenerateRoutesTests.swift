@@ -136,4 +136,19 @@ import WharfTestSupport
             #expect(app["dynamicDeps"] == [Self.url("dyn@1.0.0", "index.js")])
         }
     }
+
+    @Test func peerDependenciesOtherProvidersAndMissingModules() async throws {
+        try await CDNFixture.with(routes: Self.routes) { cdn in
+            let peer = try #require(try await generate(cdn, "install=peer-user").json?["map"] as? [String: Any])
+            #expect((peer["scopes"] as? [String: [String: String]])?["https://ga.jspm.io/"]?["shared"] == Self.url("shared@2.0.0", "esm/index.js"))
+
+            let unpkg = try #require(try await generate(cdn, "install=app-lib&provider=unpkg").json?["map"] as? [String: Any])
+            #expect((unpkg["imports"] as? [String: String])?["app-lib"] == "https://unpkg.com/app-lib@1.0.0/browser.js")
+            #expect((unpkg["scopes"] as? [String: [String: String]])?["https://unpkg.com/"]?["shared"] == "https://unpkg.com/shared@1.1.0/esm/index.js")
+
+            let missing = try await generate(cdn, "install=broken-mod")
+            #expect(missing.status == 404)
+            #expect((missing.json?["error"] as? String)?.contains("https://ga.jspm.io/npm:broken-mod@1.0.0/missing.js") == true, "\(missing.text)")
+        }
+    }
 }
