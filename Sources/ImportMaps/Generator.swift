@@ -2,6 +2,7 @@ import Crypto
 import EdgeCache
 import Foundation
 import ModuleLexer
+import Registry
 import Semver
 
 /// Import-map generation with JSPM Generator's semantics, against Wharf's edge cache (and so
@@ -17,7 +18,7 @@ public struct Generator: Sendable {
     }
 
     public func generate(_ options: GenerateOptions) async throws(ImportMapError) -> GenerateResult {
-        var run = GeneratorRun(cache: cache, options: options)
+        var run = GeneratorRun(cache: cache, options: options, registry: listings.registry, publicURL: listings.publicURL)
         return try await run.generate(publicURL: listings.publicURL)
     }
 }
@@ -28,6 +29,10 @@ struct GeneratorRun {
     let options: GenerateOptions
     let catalog: VersionCatalog
     let resolver: PackageEntryResolver
+    /// Wharf's own registry: npm packages published there shadow the public ones of that name.
+    let registry: EikRegistry?
+    let publicURL: String
+    var published: Set<PackageID> = []
 
     var chosen: [String: [Version]] = [:]
     var manifests: [PackageID: PackageManifest] = [:]
@@ -42,9 +47,11 @@ struct GeneratorRun {
     var layout: Provider { options.provider == .local ? .jspm : options.provider }
     var origin: String { "https://\(layout.host)/" }
 
-    init(cache: EdgeCache, options: GenerateOptions) {
+    init(cache: EdgeCache, options: GenerateOptions, registry: EikRegistry?, publicURL: String) {
         self.cache = cache
         self.options = options
+        self.registry = registry
+        self.publicURL = publicURL
         catalog = VersionCatalog(cache: cache, layout: options.provider == .local ? .jspm : options.provider)
         resolver = PackageEntryResolver(conditions: options.env)
     }
@@ -75,28 +82,62 @@ struct GeneratorRun {
         if let range, let parsed = try? Semver.Range(range), let existing = chosen[name]?.first(where: { parsed.satisfies($0) }) {
             return PackageID(name: name, version: existing.description)!
         }
-        let versions = try await catalog.versions(of: name)
+        let local = publishedVersions(of: name)
+        let versions = local.isEmpty ? try await catalog.versions(of: name) : VersionCatalog.Versions(all: local, distTags: [:])
         guard let version = VersionCatalog.pick(range, from: versions), let package = PackageID(name: name, version: version.description) else {
             throw ImportMapError(.notFound, "Unable to resolve npm:\(label) to a valid version")
         }
+        if !local.isEmpty { published.insert(package) }
         if !(chosen[name]?.contains(version) ?? false) { chosen[name, default: []].append(version) }
         return package
     }
 
+    func publishedVersions(of name: String) -> [Version] {
+        guard let registry, let packageName = try? PackageName(name),
+              let list = try? registry.versionList(type: .npm, name: packageName) else { return [] }
+        return list.compactMap { Version($0.version) }
+    }
+
+    var registryRoot: String { "\(publicURL)/npm/" }
+
     // MARK: packages
 
-    func base(_ package: PackageID) -> String { "https://\(layout.host)\(layout.packagePath(package))" }
+    func base(_ package: PackageID) -> String {
+        published.contains(package) ? "\(registryRoot)\(package.name)/\(package.version)/" : "https://\(layout.host)\(layout.packagePath(package))"
+    }
 
-    /// The package and file a module URL of this layout belongs to.
+    /// The package and file a module URL (of the CDN layout, or of Wharf's registry) belongs to.
     func locate(_ url: String) -> (PackageID, String)? {
+        if url.hasPrefix(registryRoot) {
+            let parts = url.dropFirst(registryRoot.count).split(separator: "/", omittingEmptySubsequences: false)
+            let nameCount = parts.first?.hasPrefix("@") == true ? 2 : 1
+            guard parts.count > nameCount, let package = PackageID(name: parts.prefix(nameCount).joined(separator: "/"), version: String(parts[nameCount])) else { return nil }
+            return (package, parts.dropFirst(nameCount + 1).joined(separator: "/"))
+        }
         guard let (_, package, file) = Provider.locate(host: layout.host, path: Substring(URLComponents(string: url)?.path ?? "")) else { return nil }
         return (package, file)
     }
 
+    /// A module's bytes: from Wharf's registry for published packages, else through the edge cache.
+    func bytes(of url: String) async throws(ImportMapError) -> [UInt8] {
+        if url.hasPrefix(registryRoot), let registry, let (package, file) = locate(url), let name = try? PackageName(package.name) {
+            guard let stored = try? registry.file(type: .npm, name: name, version: package.version.description, path: "/" + file),
+                  let bytes = try? registry.blobs.readAll(stored.blob) else {
+                throw ImportMapError(.notFound, "module not found: \(url)")
+            }
+            return bytes
+        }
+        guard let components = URLComponents(string: url), let host = components.host else { throw ImportMapError(.notFound, "bad module URL \(url)") }
+        do {
+            return try await DownloadListings.fetch(CacheAddress(host: host, path: components.path, query: nil), from: cache).bytes
+        } catch {
+            throw ImportMapError(error.kind == .upstream ? .upstream : error.kind, "module not found: \(url) (\(error.message))")
+        }
+    }
+
     mutating func manifest(_ package: PackageID) async throws(ImportMapError) -> PackageManifest {
         if let known = manifests[package] { return known }
-        let address = CacheAddress(host: layout.host, path: layout.packagePath(package) + "package.json", query: nil)
-        let bytes = try await DownloadListings.fetch(address, from: cache).bytes
+        let bytes = try await self.bytes(of: base(package) + "package.json")
         guard let json = try? JSONValue.parse(bytes) else { throw ImportMapError(.upstream, "\(package) has an unreadable package.json") }
         let manifest = PackageManifest(json: json)
         manifests[package] = manifest
@@ -106,6 +147,12 @@ struct GeneratorRun {
     /// The files of a package (for packages without `exports`, whose entry needs a file search).
     mutating func files(_ package: PackageID) async throws(ImportMapError) -> Set<String> {
         if let known = listings[package] { return known }
+        if published.contains(package), let registry, let name = try? PackageName(package.name),
+           let record = try? registry.version(type: .npm, name: name, version: package.version.description) {
+            let files = Set(record.files.map { String($0.pathname.dropFirst()) })
+            listings[package] = files
+            return files
+        }
         let listing = try await DownloadListings(cache: cache, publicURL: "").listing(package, provider: layout)
         let files = Set(listing.files)
         listings[package] = files
@@ -153,14 +200,7 @@ struct GeneratorRun {
     /// Fetches and lexes one module; resolves its imports (recording bare ones in the map).
     mutating func visit(_ url: String) async throws(ImportMapError) -> ([String], [String]) {
         if let known = edges[url] { return known }
-        guard let components = URLComponents(string: url), let host = components.host else { throw ImportMapError(.notFound, "bad module URL \(url)") }
-        let address = CacheAddress(host: host, path: components.path, query: nil)
-        let bytes: [UInt8]
-        do {
-            bytes = try await DownloadListings.fetch(address, from: cache).bytes
-        } catch {
-            throw ImportMapError(error.kind == .upstream ? .upstream : error.kind, "module not found: \(url) (\(error.message))")
-        }
+        let bytes = try await self.bytes(of: url)
         sources[url] = bytes
         var statics: [String] = [], dynamics: [String] = []
         if url.hasSuffix(".js") || url.hasSuffix(".mjs") || !(url.split(separator: "/").last ?? "").contains("."),
@@ -202,7 +242,7 @@ struct GeneratorRun {
 
     /// Puts a dependency mapping in the shared scope, or in the importer's own scope on conflict.
     mutating func record(_ specifier: String, target: String, importer: PackageID) {
-        let shared = origin
+        let shared = published.contains(importer) ? registryRoot : origin
         if let existing = scopes[shared]?[specifier], existing != target {
             scopes[base(importer), default: [:]][specifier] = target
         } else {

@@ -338,3 +338,32 @@ import WharfTestSupport
         }
     }
 }
+
+@Suite struct GenerateFromTheRegistryTests {
+    static func npmPackage(_ files: [String: String]) -> [UInt8] {
+        var tar = TarWriter()
+        for (path, text) in files.sorted(by: { $0.key < $1.key }) { tar.addFile(path, contents: text) }
+        return tar.archive(compression: .gzip)
+    }
+
+    /// npm packages published to Wharf resolve in /generate without any upstream.
+    @Test func publishedPackagesAreGeneratedFromWharfItself() async throws {
+        try await EikFixture.with { eik in
+            let token = try await eik.login()
+            let lib = Self.npmPackage([
+                "package.json": #"{"name":"mylib","version":"1.0.0","exports":{".":"./index.js"},"dependencies":{"mydep":"^1.0.0"}}"#,
+                "index.js": "import dep from 'mydep';\nexport default dep;\n",
+            ])
+            let dep = Self.npmPackage(["package.json": #"{"name":"mydep","version":"1.2.0","main":"main.js"}"#, "main.js": "export default 'dep';\n"])
+            #expect(try await eik.publish("/npm/mylib/1.0.0", archive: lib, token: token).status == 303)
+            #expect(try await eik.publish("/npm/mydep/1.2.0", archive: dep, token: token).status == 303)
+
+            let response = try await eik.get("/generate?install=mylib")
+            #expect(response.status == 200, "\(response.text)")
+            let map = try #require(response.json?["map"] as? [String: Any])
+            #expect(map["imports"] as? [String: String] == ["mylib": "http://wharf.test/npm/mylib/1.0.0/index.js"])
+            #expect(map["scopes"] as? [String: [String: String]] == ["http://wharf.test/npm/": ["mydep": "http://wharf.test/npm/mydep/1.2.0/main.js"]])
+            #expect(response.json?["staticDeps"] as? [String] == ["http://wharf.test/npm/mylib/1.0.0/index.js", "http://wharf.test/npm/mydep/1.2.0/main.js"])
+        }
+    }
+}
