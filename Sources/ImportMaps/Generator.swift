@@ -42,6 +42,7 @@ struct GeneratorRun {
     var scopes: [String: [String: String]] = [:]
     var edges: [String: (static: [String], dynamic: [String])] = [:]
     var sources: [String: [UInt8]] = [:]
+    var packuments: [String: VersionCatalog.Versions] = [:]
 
     /// The CDN the map's modules come from: its host, and its layout of package URLs.
     var layout: Provider { options.provider == .local ? .jspm : options.provider }
@@ -83,7 +84,15 @@ struct GeneratorRun {
             return PackageID(name: name, version: existing.description)!
         }
         let local = publishedVersions(of: name)
-        let versions = local.isEmpty ? try await catalog.versions(of: name) : VersionCatalog.Versions(all: local, distTags: [:])
+        let versions: VersionCatalog.Versions
+        if !local.isEmpty {
+            versions = VersionCatalog.Versions(all: local, distTags: [:])
+        } else if let known = packuments[name] {
+            versions = known
+        } else {
+            versions = try await catalog.versions(of: name)
+            packuments[name] = versions
+        }
         guard let version = VersionCatalog.pick(range, from: versions), let package = PackageID(name: name, version: version.description) else {
             throw ImportMapError(.notFound, "Unable to resolve npm:\(label) to a valid version")
         }
@@ -178,6 +187,7 @@ struct GeneratorRun {
         var queue = entries
         var dynamicRoots: [String] = []
         while !queue.isEmpty {
+            if sources[queue[0]] == nil { await prefetch(queue) }
             let url = queue.removeFirst()
             guard staticSet.insert(url).inserted else { continue }
             staticSeen.append(url)
@@ -188,6 +198,7 @@ struct GeneratorRun {
         var dynamicSeen: [String] = [], dynamicSet = Set<String>()
         queue = dynamicRoots
         while !queue.isEmpty {
+            if sources[queue[0]] == nil { await prefetch(queue) }
             let url = queue.removeFirst()
             guard !staticSet.contains(url), dynamicSet.insert(url).inserted else { continue }
             dynamicSeen.append(url)
@@ -197,14 +208,53 @@ struct GeneratorRun {
         return (staticSeen, dynamicSeen)
     }
 
+    /// Fetches every not yet fetched module of `urls` at once (16 at a time), so a cold trace waits
+    /// for one round trip per level of the graph, not one per module. Failures are left for `visit`.
+    mutating func prefetch(_ urls: [String]) async {
+        let missing = Array(Set(urls.filter { sources[$0] == nil }))
+        guard missing.count > 1 else { return }
+        let run = self
+        let fetched = await withTaskGroup(of: (String, [UInt8]?).self) { group in
+            var next = 0, results: [(String, [UInt8]?)] = []
+            func add() {
+                guard next < missing.count else { return }
+                let url = missing[next]
+                next += 1
+                group.addTask { (url, try? await run.bytes(of: url)) }
+            }
+            for _ in 0..<16 { add() }
+            for await result in group {
+                results.append(result)
+                add()
+            }
+            return results
+        }
+        for (url, bytes) in fetched { if let bytes { sources[url] = bytes } }
+    }
+
+    /// Fetches the packuments of the bare specifiers' packages at once (failures are left for `choose`).
+    mutating func prefetchVersions(of specifiers: [String]) async {
+        let names = Set(specifiers.filter { !$0.hasPrefix(".") && !$0.hasPrefix("/") && !$0.hasPrefix("#") && !$0.contains("://") }
+            .map { Self.split($0).0 }).filter { packuments[$0] == nil && publishedVersions(of: $0).isEmpty }
+        guard names.count > 1 else { return }
+        let catalog = catalog
+        let found = await withTaskGroup(of: (String, VersionCatalog.Versions?).self) { group in
+            for name in names { group.addTask { (name, try? await catalog.versions(of: name)) } }
+            return await group.reduce(into: [(String, VersionCatalog.Versions?)]()) { $0.append($1) }
+        }
+        for (name, versions) in found { if let versions { packuments[name] = versions } }
+    }
+
     /// Fetches and lexes one module; resolves its imports (recording bare ones in the map).
     mutating func visit(_ url: String) async throws(ImportMapError) -> ([String], [String]) {
         if let known = edges[url] { return known }
-        let bytes = try await self.bytes(of: url)
+        let bytes: [UInt8]
+        if let fetched = sources[url] { bytes = fetched } else { bytes = try await self.bytes(of: url) }
         sources[url] = bytes
         var statics: [String] = [], dynamics: [String] = []
         if url.hasSuffix(".js") || url.hasSuffix(".mjs") || !(url.split(separator: "/").last ?? "").contains("."),
            let summary = try? ModuleLexer.parse(bytes) {
+            await prefetchVersions(of: summary.staticSpecifiers + summary.dynamicSpecifiers)
             for specifier in summary.staticSpecifiers where !options.ignore.contains(specifier) {
                 if let target = try await resolve(specifier, from: url) { statics.append(target) }
             }
