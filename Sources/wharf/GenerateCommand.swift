@@ -56,20 +56,15 @@ struct GenerateCommand: AsyncParsableCommand {
         generate.flattenScope = flattenScope
         generate.integrity = integrity
 
-        let environment = try StoreEnvironment(path: configuration.dataDirectory, options: configuration.storeOptions)
-        defer { environment.close() }
-        var logger = Logger(label: "wharf-generate")
-        logger.logLevel = .error
-        let cache = try EdgeCache(blobs: BlobStore(environment: environment), configuration: configuration.edgeCache, metrics: NOOPMetricsHandler.instance, logger: logger)
-        let listings = DownloadListings(cache: cache, publicURL: configuration.resolvedPublicURL)
+        let store = try LocalStore(configuration)
         let result: GenerateResult
         do {
-            result = try await Generator(cache: cache, listings: listings).generate(generate)
+            result = try await Generator(cache: store.cache, listings: store.listings).generate(generate)
         } catch {
-            try? await cache.shutdown()
+            await store.close()
             throw ValidationError(error.message)
         }
-        try? await cache.shutdown()
+        await store.close()
         let text = result.map.serialized(indent: 2) + "\n"
         if let output {
             try Data(text.utf8).write(to: URL(fileURLWithPath: output))

@@ -62,12 +62,8 @@ struct RewriteCommand: AsyncParsableCommand {
     /// In this process, on the store of the configuration (a server may be running on it too).
     private func local(_ input: JSONValue) async throws -> JSONValue {
         let configuration = try options.load()
-        let environment = try StoreEnvironment(path: configuration.dataDirectory, options: configuration.storeOptions)
-        defer { environment.close() }
-        var logger = Logger(label: "wharf-rewrite")
-        logger.logLevel = .error
-        let cache = try EdgeCache(blobs: BlobStore(environment: environment), configuration: configuration.edgeCache, metrics: NOOPMetricsHandler.instance, logger: logger)
-        let listings = DownloadListings(cache: cache, publicURL: configuration.resolvedPublicURL)
+        let store = try LocalStore(configuration)
+        let cache = store.cache, listings = store.listings
         let progress = ProgressLine()
         do {
             let outcome = try await MapRewriter(cache: cache, listings: listings).rewrite(input, base: base ?? (export != nil ? "." : nil)) { done, total, bytes in
@@ -75,17 +71,17 @@ struct RewriteCommand: AsyncParsableCommand {
             }
             progress.finish(packages: outcome.packages.count, files: outcome.packages.reduce(0) { $0 + $1.files }, bytes: outcome.packages.reduce(0) { $0 + $1.bytes }, errors: outcome.errors)
             if !outcome.errors.isEmpty && !allowPartial {
-                try? await cache.shutdown()
+                await store.close()
                 throw ValidationError("\(outcome.errors.count) package(s) could not be fetched; --allow-partial keeps going")
             }
             if let export {
                 let written = try await MapExporter(cache: cache).export(outcome, to: export)
                 FileHandle.standardError.write(Data("exported \(written.files) files (\(ByteCount(written.bytes))) to \(export)\n".utf8))
             }
-            try? await cache.shutdown()
+            await store.close()
             return outcome.map
         } catch let error as ImportMapError {
-            try? await cache.shutdown()
+            await store.close()
             throw ValidationError(error.message)
         }
     }
