@@ -279,8 +279,6 @@ struct GeneratorRun {
             return target.hasPrefix("./") ? base(parent) + target.dropFirst(2) : try await resolve(target, from: importer)
         }
         let (name, subpath) = Self.split(specifier)
-        // Input-map and top-level installs take precedence for their own names.
-        if let mapped = imports.first(where: { $0.0 == specifier })?.1 { return mapped }
         let range = options.resolutions[name] ?? parentManifest.dependencies[name] ?? parentManifest.peerDependencies[name]
             ?? parentManifest.optionalDependencies[name] ?? (name == parent.name ? parent.version.description : nil)
         guard let range else { throw ImportMapError(.notFound, "\(parent) imports \(specifier), which is not among its dependencies") }

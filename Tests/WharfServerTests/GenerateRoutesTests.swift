@@ -41,6 +41,11 @@ import WharfTestSupport
             #expect(scopes["https://ga.jspm.io/"]?["shared"] == Self.url("shared@1.1.0", "esm/index.js"))
             #expect(scopes["https://ga.jspm.io/npm:conflict@1.0.0/"]?["shared"] == Self.url("shared@2.0.0", "esm/index.js"))
 
+            // A top-level install out of a dependency's range does not serve that dependency.
+            let topLevel = try #require(try await generate(cdn, "install=shared@2,app-lib").json?["map"] as? [String: Any])
+            #expect((topLevel["imports"] as? [String: String])?["shared"] == Self.url("shared@2.0.0", "esm/index.js"))
+            #expect((topLevel["scopes"] as? [String: [String: String]])?["https://ga.jspm.io/"]?["shared"] == Self.url("shared@1.1.0", "esm/index.js"))
+
             let flat = try #require(try await generate(cdn, "install=app-lib&flattenScope=true").json?["map"] as? [String: Any])
             #expect(flat["scopes"] == nil)
             #expect((flat["imports"] as? [String: String])?["shared"] == Self.url("shared@1.1.0", "esm/index.js"))
