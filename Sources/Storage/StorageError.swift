@@ -11,6 +11,8 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
         case corruptRecord
         /// A blob was used after it was finished, or its chunks are missing.
         case invalidBlob
+        /// The environment was closed (a background task outlived the server).
+        case closed
     }
 
     public let kind: Kind
@@ -32,6 +34,8 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
             return "storage: \(operation): a record could not be decoded"
         case .invalidBlob:
             return "storage: \(operation): the blob is missing or already finished"
+        case .closed:
+            return "storage: \(operation): the store is closed"
         }
     }
 

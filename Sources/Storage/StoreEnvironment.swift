@@ -91,12 +91,19 @@ public final class StoreEnvironment: @unchecked Sendable {
         return table
     }
 
+    /// Checked under the shared gate: `close()` takes the gate exclusively, so an environment seen
+    /// open here stays open until the transaction ends.
+    private func ensureOpen(_ operation: String) throws {
+        if closed.load(ordering: .acquiring) { throw StorageError(.closed, operation: operation) }
+    }
+
     // MARK: reads
 
     /// Runs `body` in a read snapshot. Keep it short: long readers block page reuse.
     public func read<T>(_ body: (borrowing ReadTransaction) throws -> T) throws -> T {
         while true {
             let outcome: T? = try gate.withShared {
+                try ensureOpen("read")
                 var txn: OpaquePointer?
                 let rc = mdb_txn_begin(env, nil, UInt32(MDB_RDONLY), &txn)
                 if rc == MDB_MAP_RESIZED { return nil }
@@ -130,6 +137,7 @@ public final class StoreEnvironment: @unchecked Sendable {
         while true {
             do {
                 return try gate.withShared {
+                    try ensureOpen("write")
                     var txn: OpaquePointer?
                     try check(mdb_txn_begin(env, nil, 0, &txn), "begin write")
                     let value: T
@@ -154,6 +162,7 @@ public final class StoreEnvironment: @unchecked Sendable {
     /// Doubles the map once every transaction of the process has ended.
     private func growMap() throws {
         try gate.withExclusive {
+            try ensureOpen("grow map")
             var info = MDB_envinfo()
             try check(mdb_env_info(env, &info), "env info")
             try check(mdb_env_set_mapsize(env, info.me_mapsize * 2), "grow map")
@@ -163,6 +172,7 @@ public final class StoreEnvironment: @unchecked Sendable {
     /// Another process grew the map: take its size (LMDB reads it back when given zero).
     private func adoptResizedMap() throws {
         try gate.withExclusive {
+            try ensureOpen("adopt map size")
             try check(mdb_env_set_mapsize(env, 0), "adopt map size")
         }
     }
@@ -178,6 +188,7 @@ public final class StoreEnvironment: @unchecked Sendable {
 
     public func statistics() throws -> Statistics {
         try gate.withShared {
+            try ensureOpen("statistics")
             var info = MDB_envinfo()
             var stat = MDB_stat()
             try check(mdb_env_info(env, &info), "env info")

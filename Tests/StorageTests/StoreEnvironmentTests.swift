@@ -140,3 +140,17 @@ import WharfTestSupport
         #expect(try blobs.statistics().bytes == 16 * 20 << 20)
     }
 }
+
+@Suite struct ClosedStoreTests {
+    /// A task that outlives the server gets an error, not a use-after-free.
+    @Test func readsAndWritesAfterCloseThrow() async throws {
+        let dir = TemporaryDirectory()
+        let env = try StoreEnvironment(path: dir.path)
+        let table = try env.table("t")
+        env.close()
+        #expect(throws: StorageError.self) { try env.read { try $0.get(table, key: [1]) } }
+        await #expect(throws: StorageError.self) { try await env.write { try $0.put(table, key: [1], value: [2]) } }
+        #expect(throws: StorageError.self) { try env.statistics() }
+        env.close()
+    }
+}
