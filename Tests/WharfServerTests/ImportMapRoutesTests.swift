@@ -55,6 +55,10 @@ import WharfTestSupport
                 #expect(response.status == status, "\(path): \(response.text)")
                 #expect(response.json?["error"] is String, "\(path)")
             }
+            let scoped = try await cdn.get("/download/@scope/missing@1.0.0")
+            #expect(scoped.status == 404)
+            #expect((scoped.json?["error"] as? String)?.contains("@scope/missing@1.0.0") == true, "scoped names reach the listing: \(scoped.text)")
+            #expect(try await cdn.get("/build/@scope/missing@1.0.0").status == 404)
             let post = try await cdn.client.request(cdn.wharf.baseURL + "/download", method: .POST, body: Array("{".utf8))
             #expect(post.status == 400)
         }

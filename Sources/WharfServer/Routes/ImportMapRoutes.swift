@@ -15,8 +15,9 @@ struct ImportMapRoutes {
     static let maxBody = 4 << 20
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/download/:packages") { request, context in
-            let specs = try context.parameters.require("packages")
+        // `**`: scoped names (`@scope/name@1.0.0`) span two path segments.
+        router.get("/download/**") { request, context in
+            let specs = context.parameters.getCatchAll().joined(separator: "/")
             return try await download(
                 specs: Self.decode(specs).split(separator: ",").map { String($0) },
                 provider: request.uri.queryParameters["provider"].map(String.init),
@@ -33,8 +34,8 @@ struct ImportMapRoutes {
             return try await download(specs: items.compactMap(\.stringValue), provider: body["provider"]?.stringValue, exclude: exclude)
         }
         router.post("/rewrite") { request, _ in try await rewrite(request) }
-        router.get("/build/:package") { request, context in
-            try await build(Self.decode(try context.parameters.require("package")), token: request.uri.queryParameters["token"].map(String.init))
+        router.get("/build/**") { request, context in
+            try await build(Self.decode(context.parameters.getCatchAll().joined(separator: "/")), token: request.uri.queryParameters["token"].map(String.init))
         }
     }
 
