@@ -367,3 +367,26 @@ import WharfTestSupport
         }
     }
 }
+
+@Suite struct EikHeadTests {
+    /// HEAD answers the same headers as GET, without a body, for files and JSON documents.
+    @Test func headRequestsHaveNoBody() async throws {
+        try await EikFixture.with { eik in
+            let token = try await eik.login()
+            _ = try await eik.publish("/pkg/fuzz/1.0.0", archive: EikFixture.package(), token: token)
+            for path in ["/pkg/fuzz/1.0.0/main/index.js", "/pkg/fuzz/1.0.0", "/pkg/fuzz"] {
+                let get = try await eik.get(path)
+                let head = try await eik.client.request(eik.base + path, method: .HEAD)
+                #expect(head.status == 200, "\(path)")
+                #expect(head.body.isEmpty, "\(path)")
+                #expect(head.header("content-type") == get.header("content-type"), "\(path)")
+                // On the wire: nothing follows the head (an HTTP client would not show a stray body).
+                let connection = try RawConnection(port: eik.wharf.port)
+                try connection.send(Array("HEAD \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+                let raw = String(decoding: connection.receiveAll(), as: UTF8.self)
+                let parts = raw.components(separatedBy: "\r\n\r\n")
+                #expect(parts.count == 2 && parts[1].isEmpty, "\(path): \(raw.debugDescription)")
+            }
+        }
+    }
+}
