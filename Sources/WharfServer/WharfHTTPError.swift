@@ -21,11 +21,7 @@ public struct WharfHTTPError: HTTPResponseError, Sendable {
 
     public func makeResponse() -> Response {
         let body = (try? JSONSerialization.data(withJSONObject: ["error": message], options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        var headers = extraHeaders
-        headers[.contentType] = "application/json; charset=utf-8"
-        headers[.cacheControl] = cacheControl
-        headers[.accessControlAllowOrigin] = "*"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        return JSONResponse.make(body, status: status, cacheControl: cacheControl, headers: extraHeaders)
     }
 }
 

@@ -22,10 +22,6 @@ struct AuthRoutes {
             throw error.httpError(isRead: false)
         }
         let body = try JSONSerialization.data(withJSONObject: ["token": token])
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store", .accessControlAllowOrigin: "*"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
-        )
+        return JSONResponse.make(body, cacheControl: "no-store")
     }
 }

@@ -59,7 +59,8 @@ struct EikRoutes: RouterMiddleware {
                 throw Self.notFound("\(path.type.rawValue)/\(name) has no versions")
             }
             let versions: [Any] = overview.latestByMajor.map { [$0.major, ["version": $0.entry.version, "integrity": $0.entry.integrity]] as [Any] }
-            return try Self.json(["versions": versions, "type": path.type.rawValue, "name": name.value, "org": "local"], cacheControl: "no-cache")
+            let overviewJSON: [String: Any] = ["versions": versions, "type": path.type.rawValue, "name": name.value, "org": "local"]
+            return JSONResponse.make(try JSONSerialization.data(withJSONObject: overviewJSON, options: [.withoutEscapingSlashes]), cacheControl: "no-cache")
         case .alias(let major, let file):
             guard let version = try registry.alias(type: path.type, name: name, major: Self.majorForLookup(major)) else {
                 throw Self.notFound("alias \(path.type.rawValue)/\(name)/v\(major) does not exist")
@@ -76,7 +77,7 @@ struct EikRoutes: RouterMiddleware {
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.withoutEscapingSlashes]
-            return Self.json(data: try encoder.encode(record), cacheControl: "no-cache")
+            return JSONResponse.make(try encoder.encode(record), cacheControl: "no-cache")
         case .version(let version, let file?):
             return try serveFile(path, name: name, version: version, file: file, request: request)
         }
@@ -151,18 +152,6 @@ struct EikRoutes: RouterMiddleware {
 
     private static func seeOther(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store", .accessControlAllowOrigin: "*", .contentLength: "0"])
-    }
-
-    static func json(_ object: Any, cacheControl: String) throws -> Response {
-        json(data: try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes]), cacheControl: cacheControl)
-    }
-
-    static func json(data: Data, cacheControl: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: cacheControl, .accessControlAllowOrigin: "*"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
-        )
     }
 
     /// Re-encodes a name or file path for a `Location` header; `@` and `/` stay as they are.

@@ -65,7 +65,7 @@ struct GenerateRoutes {
             ("map", result.map),
         ]
         if let graph = result.graph { members.append(("graph", graph)) }
-        return ImportMapRoutes.respond(.object(members), cacheControl: "no-store")
+        return JSONResponse.make(.object(members), cacheControl: "no-store")
     }
 
     private static func targets(_ texts: [String]) throws -> [InstallTarget] {

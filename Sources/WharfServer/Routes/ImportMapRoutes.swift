@@ -65,7 +65,7 @@ struct ImportMapRoutes {
                 throw error.httpError
             }
         }
-        return Self.respond(.object(result), cacheControl: "public, max-age=3600")
+        return JSONResponse.make(.object(result), cacheControl: "public, max-age=3600")
     }
 
     // MARK: rewrite
@@ -96,9 +96,9 @@ struct ImportMapRoutes {
         let untouched = JSONValue.array(outcome.untouched.map(JSONValue.string))
         if !outcome.errors.isEmpty && !allowPartial {
             let message = "\(outcome.errors.count) package\(outcome.errors.count == 1 ? "" : "s") could not be fetched"
-            return Self.respond(.object([("error", .string(message)), ("errors", errors), ("packages", packages)]), status: .badGateway, cacheControl: "no-store")
+            return JSONResponse.make(.object([("error", .string(message)), ("errors", errors), ("packages", packages)]), status: .badGateway, cacheControl: "no-store")
         }
-        return Self.respond(.object([("map", outcome.map), ("packages", packages), ("errors", errors), ("untouched", untouched)]), cacheControl: "no-store")
+        return JSONResponse.make(.object([("map", outcome.map), ("packages", packages), ("errors", errors), ("untouched", untouched)]), cacheControl: "no-store")
     }
 
     // MARK: build
@@ -131,7 +131,7 @@ struct ImportMapRoutes {
             }
         }
         await listings.forwardBuild(package)
-        return Self.respond(.object([("ok", .bool(true)), ("queued", .string(package.description))]), cacheControl: "no-store")
+        return JSONResponse.make(.object([("ok", .bool(true)), ("queued", .string(package.description))]), cacheControl: "no-store")
     }
 
     // MARK: helpers
@@ -150,14 +150,6 @@ struct ImportMapRoutes {
         } catch {
             throw WharfHTTPError(.badRequest, error.description)
         }
-    }
-
-    static func respond(_ value: JSONValue, status: HTTPResponse.Status = .ok, cacheControl: String) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: cacheControl, .accessControlAllowOrigin: "*"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized()))
-        )
     }
 }
 
