@@ -80,10 +80,12 @@ public struct DownloadListings: Sendable {
         return Array(used)
     }
 
+    /// The cache address of an absolute URL, checked as a `/cdn/` request is (allowlist, path rules;
+    /// the query kept only where the host needs it). Every URL the ImportMaps target fetches comes here.
     static func address(_ url: String, cache: EdgeCache) throws(ImportMapError) -> CacheAddress {
         guard let components = URLComponents(string: url), let host = components.host else { throw ImportMapError(.upstream, "unusable URL \(url)") }
         do {
-            return try CacheAddress.parse(Substring(host + components.percentEncodedPath), query: nil, upstreams: cache.configuration.upstreams)
+            return try CacheAddress.parse(Substring(host + components.percentEncodedPath), query: components.percentEncodedQuery, upstreams: cache.configuration.upstreams)
         } catch {
             throw ImportMapError(.upstream, "\(url) refused: \(error.message)")
         }

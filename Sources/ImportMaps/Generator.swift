@@ -18,8 +18,8 @@ public struct Generator: Sendable {
     }
 
     public func generate(_ options: GenerateOptions) async throws(ImportMapError) -> GenerateResult {
-        var run = GeneratorRun(cache: cache, options: options, registry: listings.registry, publicURL: listings.publicURL)
-        return try await run.generate(publicURL: listings.publicURL)
+        var run = GeneratorRun(cache: cache, options: options, downloads: listings)
+        return try await run.generate()
     }
 }
 
@@ -29,14 +29,16 @@ struct GeneratorRun {
     let options: GenerateOptions
     let catalog: VersionCatalog
     let resolver: PackageEntryResolver
-    /// Wharf's own registry: npm packages published there shadow the public ones of that name.
-    let registry: EikRegistry?
-    let publicURL: String
+    /// Listings, Wharf's public URL, and Wharf's own registry (whose npm packages shadow the public
+    /// ones of that name).
+    let downloads: DownloadListings
+    var registry: EikRegistry? { downloads.registry }
+    var publicURL: String { downloads.publicURL }
     var published: Set<PackageID> = []
 
     var chosen: [String: [Version]] = [:]
     var manifests: [PackageID: PackageManifest] = [:]
-    var listings: [PackageID: Set<String>] = [:]
+    var fileSets: [PackageID: Set<String>] = [:]
     var imports: [(String, String)] = []
     /// scope URL → specifier → target
     var scopes: [String: [String: String]] = [:]
@@ -45,19 +47,19 @@ struct GeneratorRun {
     var packuments: [String: VersionCatalog.Versions] = [:]
 
     /// The CDN the map's modules come from: its host, and its layout of package URLs.
-    var layout: Provider { options.provider == .local ? .jspm : options.provider }
+    var layout: Provider { Self.layout(for: options.provider) }
+    static func layout(for provider: Provider) -> Provider { provider == .local ? .jspm : provider }
     var origin: String { "https://\(layout.host)/" }
 
-    init(cache: EdgeCache, options: GenerateOptions, registry: EikRegistry?, publicURL: String) {
+    init(cache: EdgeCache, options: GenerateOptions, downloads: DownloadListings) {
         self.cache = cache
         self.options = options
-        self.registry = registry
-        self.publicURL = publicURL
-        catalog = VersionCatalog(cache: cache, layout: options.provider == .local ? .jspm : options.provider)
+        self.downloads = downloads
+        catalog = VersionCatalog(cache: cache, layout: Self.layout(for: options.provider))
         resolver = PackageEntryResolver(conditions: options.env)
     }
 
-    mutating func generate(publicURL: String) async throws(ImportMapError) -> GenerateResult {
+    mutating func generate() async throws(ImportMapError) -> GenerateResult {
         if options.env.contains("require") { throw ImportMapError(.invalid, "the require condition is not supported: import maps load ES modules") }
         guard !options.install.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
         var entries: [String] = []
@@ -69,10 +71,10 @@ struct GeneratorRun {
         }
         let (staticDeps, dynamicDeps) = try await trace(from: entries)
         return GenerateResult(
-            map: buildMap(publicURL: publicURL, traced: staticDeps + dynamicDeps),
-            staticDeps: staticDeps.map { relocate($0, publicURL) },
-            dynamicDeps: dynamicDeps.map { relocate($0, publicURL) },
-            graph: options.graph ? graphJSON(publicURL: publicURL) : nil
+            map: buildMap(traced: staticDeps + dynamicDeps),
+            staticDeps: staticDeps.map { relocate($0) },
+            dynamicDeps: dynamicDeps.map { relocate($0) },
+            graph: options.graph ? graphJSON() : nil
         )
     }
 
@@ -136,9 +138,8 @@ struct GeneratorRun {
             }
             return bytes
         }
-        guard let components = URLComponents(string: url), let host = components.host else { throw ImportMapError(.notFound, "bad module URL \(url)") }
         do {
-            return try await DownloadListings.fetch(CacheAddress(host: host, path: components.path, query: nil), from: cache).bytes
+            return try await DownloadListings.fetch(try DownloadListings.address(url, cache: cache), from: cache).bytes
         } catch {
             throw ImportMapError(error.kind == .upstream ? .upstream : error.kind, "module not found: \(url) (\(error.message))")
         }
@@ -155,16 +156,11 @@ struct GeneratorRun {
 
     /// The files of a package (for packages without `exports`, whose entry needs a file search).
     mutating func files(_ package: PackageID) async throws(ImportMapError) -> Set<String> {
-        if let known = listings[package] { return known }
-        if published.contains(package), let registry, let name = try? PackageName(package.name),
-           let record = try? registry.version(type: .npm, name: name, version: package.version.description) {
-            let files = Set(record.files.map { String($0.pathname.dropFirst()) })
-            listings[package] = files
-            return files
-        }
-        let listing = try await DownloadListings(cache: cache, publicURL: "").listing(package, provider: layout)
+        if let known = fileSets[package] { return known }
+        // The `local` listing answers from Wharf's registry for published packages.
+        let listing = try await downloads.listing(package, provider: published.contains(package) ? .local : layout)
         let files = Set(listing.files)
-        listings[package] = files
+        fileSets[package] = files
         return files
     }
 
@@ -308,11 +304,11 @@ struct GeneratorRun {
 
     // MARK: output
 
-    func relocate(_ url: String, _ publicURL: String) -> String {
+    func relocate(_ url: String) -> String {
         options.provider == .local && url.hasPrefix(origin) ? "\(publicURL)/cdn/\(layout.host)/" + url.dropFirst(origin.count) : url
     }
 
-    func buildMap(publicURL: String, traced: [String]) -> JSONValue {
+    func buildMap(traced: [String]) -> JSONValue {
         var importEntries: [(String, String)] = []
         var scopeEntries = scopes
         if let input = options.inputMap {
@@ -324,7 +320,7 @@ struct GeneratorRun {
             }
         }
         for (key, url) in imports where !importEntries.contains(where: { $0.0 == key }) {
-            importEntries.append((key, relocate(url, publicURL)))
+            importEntries.append((key, relocate(url)))
         }
         if options.flattenScope {
             // The shared origin scope first (it sorts before package scopes), so package-specific
@@ -333,9 +329,9 @@ struct GeneratorRun {
                 var left: [String: String] = [:]
                 for (key, url) in members.sorted(by: { $0.key < $1.key }) {
                     if let existing = importEntries.first(where: { $0.0 == key }) {
-                        if existing.1 != relocate(url, publicURL) { left[key] = url }
+                        if existing.1 != relocate(url) { left[key] = url }
                     } else {
-                        importEntries.append((key, relocate(url, publicURL)))
+                        importEntries.append((key, relocate(url)))
                     }
                 }
                 scopeEntries[scope] = left.isEmpty ? nil : left
@@ -345,24 +341,24 @@ struct GeneratorRun {
         let scopeList = scopeEntries.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
         if !scopeList.isEmpty {
             members.append(("scopes", .object(scopeList.map { scope, entries in
-                (relocate(scope, publicURL), .object(entries.sorted { $0.key < $1.key }.map { ($0.key, .string(relocate($0.value, publicURL))) }))
+                (relocate(scope), .object(entries.sorted { $0.key < $1.key }.map { ($0.key, .string(relocate($0.value))) }))
             })))
         }
         if options.integrity {
             members.append(("integrity", .object(traced.sorted().compactMap { url in
-                sources[url].map { (relocate(url, publicURL), .string("sha384-" + Data(SHA384.hash(data: $0)).base64EncodedString())) }
+                sources[url].map { (relocate(url), .string("sha384-" + Data(SHA384.hash(data: $0)).base64EncodedString())) }
             })))
         }
         return .object(members)
     }
 
-    func graphJSON(publicURL: String) -> JSONValue {
+    func graphJSON() -> JSONValue {
         var byPackage: [String: [(String, JSONValue)]] = [:]
         for (url, edge) in edges.sorted(by: { $0.key < $1.key }) {
             guard let (package, file) = locate(url) else { continue }
-            byPackage[relocate(base(package), publicURL), default: []].append((file, .object([
-                ("staticDeps", .array(edge.static.map { .string(relocate($0, publicURL)) })),
-                ("dynamicDeps", .array(edge.dynamic.map { .string(relocate($0, publicURL)) })),
+            byPackage[relocate(base(package)), default: []].append((file, .object([
+                ("staticDeps", .array(edge.static.map { .string(relocate($0)) })),
+                ("dynamicDeps", .array(edge.dynamic.map { .string(relocate($0)) })),
             ])))
         }
         return .object(byPackage.sorted { $0.key < $1.key }.map { ($0.key, .object($0.value)) })

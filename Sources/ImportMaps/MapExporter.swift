@@ -16,19 +16,17 @@ public struct MapExporter: Sendable {
         let root = URL(fileURLWithPath: directory, isDirectory: true)
         var files = 0, bytes = 0
         for url in outcome.packages.flatMap(\.urls) {
-            guard let components = URLComponents(string: url), let host = components.host else { continue }
             let address: CacheAddress
             do {
-                address = try CacheAddress.parse(Substring(host + components.percentEncodedPath), query: nil, upstreams: cache.configuration.upstreams)
+                address = try DownloadListings.address(url, cache: cache)
             } catch {
                 throw ImportMapError(.invalid, "cannot export \(url): \(error.message)")
             }
             // The path was checked by CacheAddress (no dot segments, no encoded slashes): it stays inside `root`.
-            let target = root.appendingPathComponent(host).appendingPathComponent(String(address.path.dropFirst()))
+            let target = root.appendingPathComponent(address.host).appendingPathComponent(String(address.path.dropFirst()))
             let body: [UInt8]
             do {
-                let response = try await cache.lookup(address)
-                body = try await DownloadListings.collect(response.body, blobs: cache.blobs)
+                body = try await DownloadListings.fetch(address, from: cache).bytes
                 try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(body).write(to: target)
             } catch {

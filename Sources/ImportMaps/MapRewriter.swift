@@ -167,17 +167,8 @@ public struct MapRewriter: Sendable {
 
     /// Brings one URL into the store and returns its bytes and whether it was already there.
     static func read(_ url: String, cache: EdgeCache, package: PackageID) async throws(ImportMapError) -> ([UInt8], Bool) {
-        guard let components = URLComponents(string: url), let host = components.host else {
-            throw ImportMapError(.upstream, "\(package): unusable file URL \(url)")
-        }
-        let address: CacheAddress
         do {
-            address = try CacheAddress.parse(Substring(host + components.percentEncodedPath), query: components.percentEncodedQuery, upstreams: cache.configuration.upstreams)
-        } catch {
-            throw ImportMapError(.upstream, "\(package): \(url) refused: \(error.message)")
-        }
-        do {
-            let (bytes, wasStored) = try await DownloadListings.fetch(address, from: cache)
+            let (bytes, wasStored) = try await DownloadListings.fetch(try DownloadListings.address(url, cache: cache), from: cache)
             return (bytes, wasStored)
         } catch {
             throw ImportMapError(error.kind == .offline ? .offline : .upstream, "\(package): \(error.message)")

@@ -137,10 +137,8 @@ public final class EikRegistry: Sendable {
                     case .prepared(let blob): try blobs.commit(blob, in: txn)
                     case .streamed(let blob): try blobs.commit(blob, in: txn)
                     }
-                    var writer = ByteWriter()
-                    ref.encode(into: &writer)
-                    writer.write(file.mimeType)
-                    try txn.put(fileTable, key: Self.key(type, name, record.version, file.pathname), value: writer.bytes)
+                    let stored = EikStoredFile(blob: ref, mimeType: file.mimeType)
+                    try txn.put(fileTable, key: Self.key(type, name, record.version, file.pathname), value: stored.encoded())
                 }
                 try txn.put(versions, key: versionKey, value: Array(try encoder.encode(record)))
                 list.append(EikVersionEntry(version: record.version, integrity: record.integrity))
@@ -222,20 +220,14 @@ public final class EikRegistry: Sendable {
     /// The stored file at `path` (with a leading `/`) of a published version.
     public func file(type: EikType, name: PackageName, version: String, path: String) throws(RegistryError) -> EikStoredFile? {
         try read { [files] txn in
-            try txn.withValue(files, key: Self.key(type, name.value, version, path)) { raw in
-                var reader = ByteReader(raw)
-                return EikStoredFile(blob: try BlobRef.decode(from: &reader), mimeType: try reader.readString())
-            }
+            try txn.withValue(files, key: Self.key(type, name.value, version, path), EikStoredFile.decode)
         }
     }
 
     /// The file and, when it fits in one chunk, its bytes, read in one snapshot (the hot path).
     public func fileWithBody(type: EikType, name: PackageName, version: String, path: String) throws(RegistryError) -> (EikStoredFile, [UInt8]?)? {
         try read { [files, blobs] txn in
-            guard let stored = try txn.withValue(files, key: Self.key(type, name.value, version, path), { raw in
-                var reader = ByteReader(raw)
-                return EikStoredFile(blob: try BlobRef.decode(from: &reader), mimeType: try reader.readString())
-            }) else { return nil }
+            guard let stored = try txn.withValue(files, key: Self.key(type, name.value, version, path), EikStoredFile.decode) else { return nil }
             guard stored.blob.chunkCount == 1 else { return (stored, stored.blob.size == 0 ? [] : nil) }
             return (stored, try blobs.withChunk(stored.blob.id, index: 0, in: txn) { Array($0) })
         }
