@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "Storage", "Tarball", "Semver",
+                "Storage", "Tarball", "Semver", "ModuleLexer",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]

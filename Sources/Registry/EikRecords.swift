@@ -50,22 +50,3 @@ public struct EikVersionsOverview: Sendable, Equatable {
             && a.latestByMajor.map(\.entry) == b.latestByMajor.map(\.entry)
     }
 }
-
-/// A file ready to serve: where its bytes are and what they are.
-public struct EikStoredFile: Sendable {
-    public var blob: Storage.BlobRef
-    public var mimeType: String
-
-    /// The record under `eik.files`: the blob reference, then the mime type.
-    func encoded() -> [UInt8] {
-        var writer = ByteWriter()
-        blob.encode(into: &writer)
-        writer.write(mimeType)
-        return writer.bytes
-    }
-
-    static func decode(_ raw: UnsafeRawBufferPointer) throws -> EikStoredFile {
-        var reader = ByteReader(raw)
-        return EikStoredFile(blob: try BlobRef.decode(from: &reader), mimeType: try reader.readString())
-    }
-}

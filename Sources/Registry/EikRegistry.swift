@@ -8,7 +8,7 @@ import Storage
 public final class EikRegistry: Sendable {
     public let blobs: BlobStore
     let versions: Table   // type ␀ name ␀ version → EikVersion (JSON)
-    let files: Table      // type ␀ name ␀ version ␀ /path → EikStoredFile
+    let files: Table      // type ␀ name ␀ version ␀ /path → PublishedFile
     let lists: Table      // type ␀ name → [EikVersionEntry] (JSON)
     let aliases: Table    // type ␀ name ␀ major → version
 
@@ -67,21 +67,13 @@ public final class EikRegistry: Sendable {
             throw RegistryError(.conflict, "\(type.rawValue)/\(name)/\(versionText) exists already")
         }
 
-        // Files up to one chunk are written inside the publishing transaction itself; larger ones
-        // are streamed into pending chunks first so the transaction stays short.
         var described: [EikFile] = []
-        var bodies: [Body] = []
+        var bodies: [StagedBlob] = []
         var writers: [BlobWriter] = []
         do {
             for file in all {
                 described.append(Self.describe(file, type: type))
-                if file.bytes.count <= blobs.chunkSize {
-                    bodies.append(.prepared(blobs.prepare(file.bytes)))
-                } else {
-                    let writer = blobs.makeWriter()
-                    writers.append(writer)
-                    bodies.append(.streamed(try await Self.store(file.bytes, with: writer)))
-                }
+                bodies.append(try await StagedBlob.stage(file.bytes, in: blobs, writers: &writers))
             }
         } catch {
             for writer in writers { await writer.abort() }
@@ -109,13 +101,7 @@ public final class EikRegistry: Sendable {
         return try await publish(type: .map, name: name, version: version, files: [IncomingFile(path: "/import-map.json", bytes: json)], author: author, now: now)
     }
 
-    /// A file's bytes on their way into the publishing transaction.
-    enum Body: Sendable {
-        case prepared(BlobStore.PreparedBlob)
-        case streamed(FinishedBlob)
-    }
-
-    private func commit(_ record: EikVersion, files: [(EikFile, Body)], version: Version) async throws(RegistryError) {
+    private func commit(_ record: EikVersion, files: [(EikFile, StagedBlob)], version: Version) async throws(RegistryError) {
         let type = record.type, name = record.name
         let versionKey = Self.key(type, name, record.version)
         let listKey = Self.key(type, name)
@@ -133,11 +119,8 @@ public final class EikRegistry: Sendable {
                     throw RegistryError(.conflict, "\(type.rawValue)/\(name): \(version) is not newer than \(latest), the latest of major \(version.major)")
                 }
                 for (file, body) in files {
-                    let ref = switch body {
-                    case .prepared(let blob): try blobs.commit(blob, in: txn)
-                    case .streamed(let blob): try blobs.commit(blob, in: txn)
-                    }
-                    let stored = EikStoredFile(blob: ref, mimeType: file.mimeType)
+                    let ref = try body.commit(to: blobs, in: txn)
+                    let stored = PublishedFile(blob: ref, mimeType: file.mimeType)
                     try txn.put(fileTable, key: Self.key(type, name, record.version, file.pathname), value: stored.encoded())
                 }
                 try txn.put(versions, key: versionKey, value: Array(try encoder.encode(record)))
@@ -149,17 +132,6 @@ public final class EikRegistry: Sendable {
         } catch {
             throw RegistryError(.storage, "could not publish \(type.rawValue)/\(name)/\(record.version): \(error)")
         }
-    }
-
-    private static func store(_ bytes: [UInt8], with writer: BlobWriter) async throws -> FinishedBlob {
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(offset + (1 << 20), bytes.count)
-            writer.append(Array(bytes[offset..<end]))
-            try await writer.flush()
-            offset = end
-        }
-        return try await writer.finish()
     }
 
     private static func describe(_ file: IncomingFile, type: EikType) -> EikFile {
@@ -218,18 +190,16 @@ public final class EikRegistry: Sendable {
     }
 
     /// The stored file at `path` (with a leading `/`) of a published version.
-    public func file(type: EikType, name: PackageName, version: String, path: String) throws(RegistryError) -> EikStoredFile? {
+    public func file(type: EikType, name: PackageName, version: String, path: String) throws(RegistryError) -> PublishedFile? {
         try read { [files] txn in
-            try txn.withValue(files, key: Self.key(type, name.value, version, path), EikStoredFile.decode)
+            try txn.withValue(files, key: Self.key(type, name.value, version, path), PublishedFile.decode)
         }
     }
 
     /// The file and, when it fits in one chunk, its bytes, read in one snapshot (the hot path).
-    public func fileWithBody(type: EikType, name: PackageName, version: String, path: String) throws(RegistryError) -> (EikStoredFile, [UInt8]?)? {
+    public func fileWithBody(type: EikType, name: PackageName, version: String, path: String) throws(RegistryError) -> (PublishedFile, [UInt8]?)? {
         try read { [files, blobs] txn in
-            guard let stored = try txn.withValue(files, key: Self.key(type, name.value, version, path), EikStoredFile.decode) else { return nil }
-            guard stored.blob.chunkCount == 1 else { return (stored, stored.blob.size == 0 ? [] : nil) }
-            return (stored, try blobs.withChunk(stored.blob.id, index: 0, in: txn) { Array($0) })
+            try PublishedFile.withBody(files, key: Self.key(type, name.value, version, path), blobs: blobs, in: txn)
         }
     }
 

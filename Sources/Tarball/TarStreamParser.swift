@@ -16,6 +16,13 @@ struct TarStreamParser {
         var modified: Date?
     }
 
+    /// A member that is not a regular file (link, directory, device…): never kept, only reported.
+    struct Special {
+        var path: [UInt8]
+        /// The header's typeflag, except that an old-style directory (regular type, trailing `/`) reads `5`.
+        var typeflag: UInt8
+    }
+
     /// Where a member's data goes.
     private enum Sink {
         case file
@@ -36,6 +43,8 @@ struct TarStreamParser {
 
     let limits: TarLimits
     private(set) var members: [Member] = []
+    /// Links, directories, devices and unknown types, in archive order, so stricter registries can refuse them.
+    private(set) var specials: [Special] = []
 
     private var phase = Phase.header
     private var block: [UInt8] = []
@@ -189,9 +198,12 @@ struct TarStreamParser {
             guard size == 0 else {
                 throw .corrupt("link, device or directory entry declares \(size) bytes of data at offset \(offset)")
             }
+            let isOldStyleDirectory = regularTypes.contains(header.typeflag)
+            specials.append(Special(path: path, typeflag: isOldStyleDirectory ? UInt8(ascii: "5") : header.typeflag))
             startData(size: 0, sink: .skip)
         default:
             // Unknown or vendor types (GNU sparse, volume labels…): consumed but never kept.
+            specials.append(Special(path: path, typeflag: header.typeflag))
             try count(data: size)
             startData(size: size, sink: .skip)
         }

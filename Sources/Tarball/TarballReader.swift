@@ -23,6 +23,12 @@ public struct TarballReader: Sendable {
     /// The regular files in `bytes`, in archive order; when a path repeats, the last member's contents win
     /// (at the first occurrence's position), as when extracting with `tar`.
     public func read(_ bytes: [UInt8]) throws(TarballError) -> [TarEntry] {
+        let parser = try parse(bytes)
+        return try Self.entries(from: parser.members, stripSingleTopFolder: stripSingleTopFolder)
+    }
+
+    /// Inflates (if gzip) and parses the whole archive, enforcing every limit; the parser holds what was found.
+    func parse(_ bytes: [UInt8]) throws(TarballError) -> TarStreamParser {
         guard bytes.count <= limits.maxCompressedSize else {
             throw .tooLarge("upload of \(bytes.count) bytes exceeds \(limits.maxCompressedSize) bytes")
         }
@@ -35,8 +41,8 @@ public struct TarballReader: Sendable {
         } else {
             try parser.consume(bytes[...])
         }
-        let members = try parser.finish()
-        return try Self.entries(from: members, stripSingleTopFolder: stripSingleTopFolder)
+        _ = try parser.finish()
+        return parser
     }
 
     static func entries(

@@ -41,14 +41,24 @@ public struct WharfService: Sendable {
             tokenLifetime: configuration.tokenLifetime
         )
         let files = StoredFileResponse(blobs: blobs, metrics: metrics)
+        let jsr = try JSRRegistry(blobs: blobs, users: configuration.users, limits: configuration.jsrLimits)
+        let jsrAuthorizations = try JSRAuthorizations(
+            registry: jsr, authenticator: authenticator,
+            authorizationLifetime: configuration.jsrAuthorizationLifetime, deviceTokenLifetime: configuration.jsrDeviceTokenLifetime
+        )
+        let logger = logger
+        let publisher = JSRPublisher(registry: jsr) { message in logger.info("\(message)") }
 
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(AccessLogMiddleware(logger: logger, metrics: metrics, writesLog: configuration.accessLog))
         router.middlewares.add(NotFoundMiddleware())
         router.middlewares.add(CDNRoutes(cache: cache, publicURL: configuration.resolvedPublicURL, files: files))
         router.middlewares.add(EikRoutes(registry: registry, authenticator: authenticator, limits: configuration.registryLimits, files: files))
+        router.middlewares.add(JSRFileRoutes(registry: jsr, files: files))
         OperationsRoutes(cache: cache, metrics: metrics).register(on: router)
         AuthRoutes(authenticator: authenticator).register(on: router)
+        JSRRoutes(registry: jsr, authorizations: jsrAuthorizations, publisher: publisher, publicURL: configuration.resolvedPublicURL).register(on: router)
+        JSRDevicePage(authorizations: jsrAuthorizations).register(on: router)
         let listings = DownloadListings(cache: cache, publicURL: configuration.resolvedPublicURL, registry: registry)
         ImportMapRoutes(
             listings: listings, rewriter: MapRewriter(cache: cache, listings: listings),
@@ -56,7 +66,6 @@ public struct WharfService: Sendable {
         ).register(on: router)
         GenerateRoutes(generator: Generator(cache: cache, listings: listings)).register(on: router)
 
-        let logger = logger
         let publicURL = configuration.resolvedPublicURL
         let app = Application(
             router: router,
@@ -69,14 +78,17 @@ public struct WharfService: Sendable {
             },
             logger: logger
         )
+        if configuration.jsrProcessTasks { await publisher.start() }
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
         do {
             try await group.run()
         } catch {
+            await publisher.stop()
             await cache.drain()
             try? await cache.shutdown()
             throw error
         }
+        await publisher.stop()
         await cache.drain()
         try await cache.shutdown()
     }

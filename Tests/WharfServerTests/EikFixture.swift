@@ -4,7 +4,7 @@ import WharfServer
 import WharfTestSupport
 
 /// A Wharf with two users and no upstreams, and the calls the Eik tests make against it.
-struct EikFixture {
+struct EikFixture: RegistryFixture {
     static let secret = "eik-test-secret"
     let data = TemporaryDirectory("eik")
     let wharf: RunningServer
@@ -18,29 +18,8 @@ struct EikFixture {
         wharf = try await startWharf(configuration)
     }
 
-    static func with(configure: (inout WharfConfiguration) -> Void = { _ in }, _ body: (EikFixture) async throws -> Void) async throws {
-        let fixture = try await EikFixture(configure: configure)
-        do {
-            try await body(fixture)
-        } catch {
-            await fixture.stop()
-            throw error
-        }
-        await fixture.stop()
-    }
-
-    func stop() async {
-        await wharf.stop()
-        await client.shutdown()
-    }
-
-    var base: String { wharf.baseURL }
-
     func login(_ key: String = "change_me") async throws -> String {
-        let form = MultipartBody([.init("key", key)])
-        let response = try await client.request(base + "/auth/login", method: .POST, headers: [("Content-Type", form.contentType)], body: form.bytes)
-        guard let token = response.json?["token"] as? String else { throw FixtureError("login failed: \(response.status) \(response.text)") }
-        return token
+        try await token(forKey: key)
     }
 
     func send(_ method: String, _ path: String, fields: [MultipartBody.Field], token: String?) async throws -> TestResponse {

@@ -34,9 +34,19 @@ public struct WharfConfiguration: Sendable {
     public var maxMapSize = 1_000_000
     public var maxUnpackedSize = 100 << 20
     public var maxPackageFiles = 10_000
+    /// JSR publishing: the gzipped tarball as sent, one file, and all files of a version.
+    public var jsrMaxTarballSize = 20_000_000
+    public var jsrMaxFileSize = 4 << 20
+    public var jsrMaxPackageSize = 20 << 20
+    /// Whether this server works through the JSR publishing queue. Off, uploads are accepted and
+    /// stay `pending` until a server with it on starts (for maintenance windows).
+    public var jsrProcessTasks = true
 
     public var jwtSecret = ""
     public var tokenLifetime: Double = 60 * 86400
+    /// How long a JSR device authorization waits for approval, and how long its token then lasts.
+    public var jsrAuthorizationLifetime: Double = 600
+    public var jsrDeviceTokenLifetime: Double = 3600
     public var users: [User] = []
 
     public static let defaultUpstreams: [(host: String, origin: String)] = [
@@ -138,6 +148,10 @@ public struct WharfConfiguration: Sendable {
             case "max_files":
                 guard case .integer(let count) = value, count > 0 else { throw ConfigurationError("registry.max_files: expected a positive integer") }
                 maxPackageFiles = count
+            case "jsr_max_tarball_size": jsrMaxTarballSize = try Quantities.bytes(value, key: "registry.jsr_max_tarball_size")
+            case "jsr_max_file_size": jsrMaxFileSize = try Quantities.bytes(value, key: "registry.jsr_max_file_size")
+            case "jsr_max_package_size": jsrMaxPackageSize = try Quantities.bytes(value, key: "registry.jsr_max_package_size")
+            case "jsr_process_tasks": jsrProcessTasks = try Self.bool(value, key: "registry.jsr_process_tasks")
             default: throw ConfigurationError("unknown key 'registry.\(key)'")
             }
         }
@@ -148,6 +162,8 @@ public struct WharfConfiguration: Sendable {
             switch key {
             case "jwt_secret": jwtSecret = try Self.string(value, key: "auth.jwt_secret")
             case "token_ttl": tokenLifetime = try Quantities.seconds(value, key: "auth.token_ttl")
+            case "jsr_authorization_ttl": jsrAuthorizationLifetime = try Quantities.seconds(value, key: "auth.jsr_authorization_ttl")
+            case "jsr_device_token_ttl": jsrDeviceTokenLifetime = try Quantities.seconds(value, key: "auth.jsr_device_token_ttl")
             case "users":
                 guard case .array(let items) = value else { throw ConfigurationError("auth.users: expected [[auth.users]] tables") }
                 users = []
@@ -231,6 +247,13 @@ public struct WharfConfiguration: Sendable {
         RegistryLimits(
             maxPackageSize: maxPackageSize, maxMapSize: maxMapSize,
             tar: TarLimits(maxCompressedSize: maxPackageSize, maxUncompressedSize: maxUnpackedSize, maxEntries: maxPackageFiles)
+        )
+    }
+
+    var jsrLimits: JSRPublishLimits {
+        JSRPublishLimits(
+            maxTarballSize: jsrMaxTarballSize,
+            package: JSRLimits(maxFileSize: jsrMaxFileSize, maxPackageSize: jsrMaxPackageSize, maxFiles: maxPackageFiles)
         )
     }
 

@@ -1,0 +1,34 @@
+/// Why a JSR API call failed, with jsr.io's error code. The routes map each code to its status in
+/// one place; `task` rides along on `duplicateVersionPublish`, as jsr.io sends it.
+public struct JSRError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable {
+        case malformedRequest, invalidScopeName, invalidPackageName, invalidVersion
+        case missingAuthentication, invalidBearerToken
+        case actorNotScopeMember, actorNotScopeAdmin, missingPermission, actorNotAuthorized
+        case scopeNotFound, packageNotFound, packageVersionNotFound, userNotFound, publishNotFound
+        case authorizationNotFound, scopeMemberNotFound, scopeInviteNotFound, tokenNotFound
+        case scopeAlreadyExists, packageAlreadyExists, scopeNotEmpty, packageNotEmpty
+        case duplicateVersionPublish, alreadyScopeMember, alreadyInvited, scopeMustHaveAdmin
+        case authorizationPending, authorizationDenied, authorizationExpired, authorizationInvalidVerifier
+        case tarballSizeLimitExceeded
+        case notFound, methodNotAllowed
+        case internalServerError
+    }
+
+    public let code: Code
+    public let message: String
+    public var task: JSRPublishingTask?
+
+    public init(_ code: Code, _ message: String, task: JSRPublishingTask? = nil) {
+        self.code = code
+        self.message = message
+        self.task = task
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    static func storage(_ action: String, _ error: any Error) -> JSRError {
+        if let error = error as? JSRError { return error }
+        return JSRError(.internalServerError, "could not \(action): \(error)")
+    }
+}

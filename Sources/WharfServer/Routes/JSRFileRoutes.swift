@@ -1,0 +1,63 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Registry
+
+/// The files jsr.io serves for a package: `/@scope/name/meta.json` (its versions, for a minute),
+/// `/@scope/name/{version}_meta.json` and `/@scope/name/{version}/{path}` (both immutable).
+struct JSRFileRoutes: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    let registry: JSRRegistry
+    let files: StoredFileResponse
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let raw = request.uri.path
+        guard raw.hasPrefix("/@") else { return try await next(request, context) }
+        guard request.method == .get || request.method == .head else {
+            throw JSRHTTPError(error: JSRError(.methodNotAllowed, "\(request.method) is not allowed on \(raw)"))
+        }
+        guard let decoded = raw.removingPercentEncoding, !decoded.contains("\\"), !decoded.contains("\u{0}") else {
+            throw JSRHTTPError(error: JSRError(.notFound, "not found: \(raw)"))
+        }
+        let segments = decoded.dropFirst(2).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard segments.count >= 3 else { throw JSRHTTPError(error: JSRError(.notFound, "not found: \(raw)")) }
+        let scope = segments[0], name = segments[1]
+        do {
+            if segments.count == 3 && segments[2] == "meta.json" {
+                return document(try registry.packageMetaDocument(scope: scope, name: name), request: request, cacheControl: "public, max-age=60")
+            }
+            if segments.count == 3 && segments[2].hasSuffix("_meta.json") {
+                let version = String(segments[2].dropLast("_meta.json".count))
+                return document(try registry.versionMetaDocument(scope: scope, name: name, version: version), request: request,
+                                cacheControl: "public, max-age=31536000, immutable")
+            }
+            let path = "/" + segments[3...].joined(separator: "/")
+            guard segments.count >= 4, !segments[3...].contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+                throw JSRError(.notFound, "not found: \(raw)")
+            }
+            guard let (stored, bytes) = try registry.file(scope: scope, name: name, version: segments[2], path: path) else {
+                throw JSRError(.notFound, "@\(scope)/\(name)@\(segments[2]) has no file \(path)")
+            }
+            let contentType = stored.mimeType.contains("charset") || !(stored.mimeType.hasPrefix("text/") || stored.mimeType.hasSuffix("json"))
+                ? stored.mimeType : stored.mimeType + "; charset=utf-8"
+            let headers: HTTPFields = [.cacheControl: "public, max-age=31536000, immutable", .accessControlAllowOrigin: "*"]
+            return files.respond(to: request, ref: stored.blob, contentType: contentType, preloaded: bytes.map { ByteBuffer(bytes: $0) }, headers: headers)
+        } catch let error as JSRError {
+            // Invalid names and versions are simply not there, as on a static file host.
+            switch error.code {
+            case .invalidScopeName, .invalidPackageName, .invalidVersion, .scopeNotFound:
+                throw JSRHTTPError(error: JSRError(.notFound, error.message))
+            default:
+                throw JSRHTTPError(error: error)
+            }
+        }
+    }
+
+    private func document(_ bytes: [UInt8], request: Request, cacheControl: String) -> Response {
+        var response = JSONResponse.make(bytes, cacheControl: cacheControl)
+        response.headers[.contentLength] = String(bytes.count)
+        if request.method == .head { response.body = ResponseBody() }
+        return response
+    }
+}
