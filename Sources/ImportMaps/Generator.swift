@@ -11,14 +11,17 @@ import Semver
 public struct Generator: Sendable {
     public let cache: EdgeCache
     public let listings: DownloadListings
+    /// Wharf's JSR registry, for `jsr:` installs.
+    public let jsr: JSRRegistry?
 
-    public init(cache: EdgeCache, listings: DownloadListings) {
+    public init(cache: EdgeCache, listings: DownloadListings, jsr: JSRRegistry? = nil) {
         self.cache = cache
         self.listings = listings
+        self.jsr = jsr
     }
 
     public func generate(_ options: GenerateOptions) async throws(ImportMapError) -> GenerateResult {
-        var run = GeneratorRun(cache: cache, options: options, downloads: listings)
+        var run = GeneratorRun(cache: cache, options: options, downloads: listings, jsr: jsr)
         return try await run.generate()
     }
 }
@@ -35,6 +38,9 @@ struct GeneratorRun {
     var registry: EikRegistry? { downloads.registry }
     var publicURL: String { downloads.publicURL }
     var published: Set<PackageID> = []
+    let jsr: JSRRegistry?
+    var chosenJSR: [String: [Version]] = [:]
+    var jsrExportTables: [JSRPackageRef: [(String, String)]] = [:]
 
     var chosen: [String: [Version]] = [:]
     var manifests: [PackageID: PackageManifest] = [:]
@@ -51,10 +57,11 @@ struct GeneratorRun {
     static func layout(for provider: Provider) -> Provider { provider == .local ? .jspm : provider }
     var origin: String { "https://\(layout.host)/" }
 
-    init(cache: EdgeCache, options: GenerateOptions, downloads: DownloadListings) {
+    init(cache: EdgeCache, options: GenerateOptions, downloads: DownloadListings, jsr: JSRRegistry? = nil) {
         self.cache = cache
         self.options = options
         self.downloads = downloads
+        self.jsr = jsr
         catalog = VersionCatalog(cache: cache, layout: Self.layout(for: options.provider))
         resolver = PackageEntryResolver(conditions: options.env)
     }
@@ -64,6 +71,12 @@ struct GeneratorRun {
         guard !options.install.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
         var entries: [String] = []
         for target in options.install where !options.ignore.contains(target.key) {
+            if target.source == .jsr {
+                let url = try jsrEntry(try chooseJSR(target.name, range: options.resolutions[target.name] ?? target.range), subpath: target.subpath)
+                imports.append((target.key, url))
+                entries.append(url)
+                continue
+            }
             let package = try await choose(target.name, range: options.resolutions[target.name] ?? target.range, label: target.range.map { "\(target.name)@\($0)" } ?? target.name)
             let url = try await entry(package, subpath: target.subpath)
             imports.append((target.key, url))
@@ -131,6 +144,7 @@ struct GeneratorRun {
 
     /// A module's bytes: from Wharf's registry for published packages, else through the edge cache.
     func bytes(of url: String) async throws(ImportMapError) -> [UInt8] {
+        if url.hasPrefix(jsrRoot) { return try jsrBytes(url) }
         if url.hasPrefix(registryRoot), let registry, let (package, file) = locate(url), let name = try? PackageName(package.name) {
             guard let stored = try? registry.file(type: .npm, name: name, version: package.version.description, path: "/" + file),
                   let bytes = try? registry.blobs.readAll(stored.blob) else {
@@ -268,6 +282,7 @@ struct GeneratorRun {
         if specifier.hasPrefix("./") || specifier.hasPrefix("../") || specifier.hasPrefix("/") || specifier.contains("://") {
             return URL(string: specifier, relativeTo: URL(string: importer))?.absoluteString
         }
+        if let (jsrImporter, _) = jsrLocate(importer) { return try await resolveInJSR(specifier, importer: jsrImporter) }
         guard let (parent, _) = locate(importer) else { return nil }
         let parentManifest = try await manifest(parent)
         if specifier.hasPrefix("#") {

@@ -1,8 +1,12 @@
 import Registry
 
 /// One `install` target of a generate request: `name`, `name@range`, `name@` (latest including
-/// prereleases), `name/subpath`, `alias=name@range`, with an optional `npm:` registry prefix.
+/// prereleases), `name/subpath`, `alias=name@range`, with an optional `npm:` prefix, or
+/// `jsr:@scope/name…` for a package of Wharf's JSR registry.
 public struct InstallTarget: Sendable, Equatable {
+    public enum Source: Sendable, Equatable { case npm, jsr }
+
+    public var source: Source = .npm
     /// The import-map key (before the subpath): the alias, or the package name.
     public var alias: String
     public var name: String
@@ -20,9 +24,12 @@ public struct InstallTarget: Sendable, Equatable {
             alias = String(rest[..<equals])
             rest = rest[rest.index(after: equals)...]
         }
+        var source = Source.npm
         if rest.hasPrefix("npm:") { rest = rest.dropFirst(4) }
         if rest.hasPrefix("jsr:") {
-            throw ImportMapError(.invalid, "jsr: installs need Wharf's JSR registry, which is not there yet: \(text)")
+            source = .jsr
+            rest = rest.dropFirst(4)
+            guard rest.hasPrefix("@") else { throw ImportMapError(.invalid, "a jsr: install names a scoped package, @scope/name: \(text)") }
         }
         // The name is `@scope/name` or `name`; then `@range` (up to the next `/`), then the subpath.
         let nameEnd: Substring.Index
@@ -47,6 +54,6 @@ public struct InstallTarget: Sendable, Equatable {
             throw ImportMapError(.invalid, "invalid package name in install target '\(text)'")
         }
         if let alias, alias.isEmpty || alias.contains(" ") { throw ImportMapError(.invalid, "invalid alias in '\(text)'") }
-        return InstallTarget(alias: alias ?? name, name: name, range: range, subpath: subpath)
+        return InstallTarget(source: source, alias: alias ?? name, name: name, range: range, subpath: subpath)
     }
 }

@@ -64,7 +64,7 @@ public struct WharfService: Sendable {
             listings: listings, rewriter: MapRewriter(cache: cache, listings: listings),
             rebuildToken: configuration.rebuildToken, logger: logger
         ).register(on: router)
-        GenerateRoutes(generator: Generator(cache: cache, listings: listings)).register(on: router)
+        GenerateRoutes(generator: Generator(cache: cache, listings: listings, jsr: jsr)).register(on: router)
 
         let publicURL = configuration.resolvedPublicURL
         let app = Application(

@@ -27,7 +27,17 @@ import Testing
         #expect(try InstallTarget.parse("r=react").key == "r")
     }
 
-    @Test(arguments: ["", "@scope", "React", "=react", "jsr:@std/path"])
+    @Test func jsrTargetsNameAScopedPackage() throws {
+        let target = try InstallTarget.parse("fmt=jsr:@std/fmt@^1.0.0/colors")
+        #expect(target.source == .jsr)
+        #expect(target.name == "@std/fmt")
+        #expect(target.range == "^1.0.0")
+        #expect(target.subpath == "./colors")
+        #expect(target.key == "fmt/colors")
+        #expect(try InstallTarget.parse("npm:react@18").source == .npm)
+    }
+
+    @Test(arguments: ["", "@scope", "React", "=react", "jsr:std/path", "jsr:@std"])
     func badTargetsAreRefused(text: String) {
         #expect(throws: ImportMapError.self) { try InstallTarget.parse(text) }
     }
