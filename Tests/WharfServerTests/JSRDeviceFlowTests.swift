@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import WharfTestSupport
@@ -113,6 +114,24 @@ import WharfTestSupport
             #expect(try await jsr.call("PATCH", "/api/scopes/perm", token: token, json: ["description": "x"]).code == "missingPermission")
             let task = try await jsr.publishAndWait("perm", "allowed", "1.0.0", tarball: JSRFixture.package("perm", "allowed", "1.0.0"), token: token)
             #expect(task["status"] as? String == "success")
+        }
+    }
+
+    /// `deno publish` names the tarball's sha256 in the permission: only that tarball may be sent.
+    @Test func aTokenBoundToATarballHashPublishesOnlyThatTarball() async throws {
+        try await JSRFixture.with { jsr in
+            let alice = try await jsr.login("alice")
+            try await jsr.makePackage("hash", "pkg", token: alice)
+            let tarball = JSRFixture.package("hash", "pkg", "1.0.0")
+            let hash = "sha256-" + SHA256.hash(data: tarball).map { String(format: "%02x", $0) }.joined()
+            let permissions: [[String: Any]] = [["permission": "package/publish", "scope": "hash", "package": "pkg", "version": "1.0.0", "tarballHash": hash]]
+            let started = try await jsr.call("POST", "/api/authorizations", json: ["challenge": JSRFixture.challenge(for: "v"), "permissions": permissions])
+            let code = try #require(started.json?["code"] as? String)
+            #expect(try await jsr.call("POST", "/api/authorizations/approve/\(code)", token: alice).status == 204)
+            let token = try #require(try await jsr.call("POST", "/api/authorizations/exchange", json: ["exchangeToken": started.json?["exchangeToken"] as? String ?? "", "verifier": "v"]).json?["token"] as? String)
+            let other = JSRFixture.package("hash", "pkg", "1.0.0", extra: ["more.txt": "x"])
+            #expect(try await jsr.publish("hash", "pkg", "1.0.0", tarball: other, token: token).code == "missingPermission")
+            #expect(try await jsr.publishAndWait("hash", "pkg", "1.0.0", tarball: tarball, token: token)["status"] as? String == "success")
         }
     }
 }

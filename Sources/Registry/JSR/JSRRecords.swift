@@ -178,23 +178,27 @@ public struct JSRPublishingTask: Codable, Sendable, Equatable {
 }
 
 /// What a token may do: nil permissions mean everything its user may do; otherwise only publishing
-/// to the named scope (and package, and version).
+/// to the named scope (and package, and version, and tarball: `deno publish` names the sha256 of the
+/// tarball it is about to send, so the token cannot publish anything else).
 public struct JSRPermission: Codable, Sendable, Equatable {
     public var permission: String
     public var scope: String
     public var package: String?
     public var version: String?
+    public var tarballHash: String?
 
-    public init(permission: String = "package/publish", scope: String, package: String? = nil, version: String? = nil) {
+    public init(permission: String = "package/publish", scope: String, package: String? = nil, version: String? = nil, tarballHash: String? = nil) {
         self.permission = permission
         self.scope = scope
         self.package = package
         self.version = version
+        self.tarballHash = tarballHash
     }
 
-    func allows(scope: String, package: String, version: String) -> Bool {
+    func allows(scope: String, package: String, version: String, tarballHash: String) -> Bool {
         permission == "package/publish" && self.scope == scope
             && (self.package.map { $0 == package } ?? true) && (self.version.map { $0 == version } ?? true)
+            && (self.tarballHash.map { $0.lowercased() == tarballHash } ?? true)
     }
 }
 

@@ -19,10 +19,11 @@ public struct JSRActor: Sendable {
         if permissions != nil { throw JSRError(.missingPermission, "this token may only publish packages; \(action) needs a full login token") }
     }
 
-    func requirePublish(scope: String, package: String, version: String) throws(JSRError) {
+    /// `tarballHash` is `sha256-<hex>` of the upload.
+    func requirePublish(scope: String, package: String, version: String, tarballHash: String) throws(JSRError) {
         guard let permissions else { return }
-        guard permissions.contains(where: { $0.allows(scope: scope, package: package, version: version) }) else {
-            throw JSRError(.missingPermission, "this token may not publish @\(scope)/\(package)@\(version)")
+        guard permissions.contains(where: { $0.allows(scope: scope, package: package, version: version, tarballHash: tarballHash) }) else {
+            throw JSRError(.missingPermission, "this token may not publish @\(scope)/\(package)@\(version) with this tarball")
         }
     }
 }
