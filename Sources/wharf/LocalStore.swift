@@ -12,6 +12,7 @@ struct LocalStore {
     let environment: StoreEnvironment
     let cache: EdgeCache
     let listings: DownloadListings
+    let jsr: JSRRegistry
 
     init(_ configuration: WharfConfiguration) throws {
         environment = try StoreEnvironment(path: configuration.dataDirectory, options: configuration.storeOptions)
@@ -20,6 +21,7 @@ struct LocalStore {
         let blobs = try BlobStore(environment: environment)
         cache = try EdgeCache(blobs: blobs, configuration: configuration.edgeCache, metrics: NOOPMetricsHandler.instance, logger: logger)
         listings = DownloadListings(cache: cache, publicURL: configuration.resolvedPublicURL, registry: try EikRegistry(blobs: blobs))
+        jsr = try JSRRegistry(blobs: blobs, users: configuration.users, limits: configuration.jsrLimits)
     }
 
     /// Lets the upstream client go and closes the store.

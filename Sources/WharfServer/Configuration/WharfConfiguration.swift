@@ -250,7 +250,7 @@ public struct WharfConfiguration: Sendable {
         )
     }
 
-    var jsrLimits: JSRPublishLimits {
+    public var jsrLimits: JSRPublishLimits {
         JSRPublishLimits(
             maxTarballSize: jsrMaxTarballSize,
             package: JSRLimits(maxFileSize: jsrMaxFileSize, maxPackageSize: jsrMaxPackageSize, maxFiles: maxPackageFiles)
