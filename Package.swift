@@ -130,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WharfTests",
-            dependencies: ["WharfTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["WharfTestSupport", "Tarball", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
     ]
 )

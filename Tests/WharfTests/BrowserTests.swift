@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
 import Logging
+import Tarball
 import Testing
 import WharfTestSupport
 
 /// A real browser loads a page whose import map Wharf generated with `provider=local`, with the
 /// origin gone: the page's modules (static and dynamic imports) come from Wharf alone.
-@Suite struct BrowserTests {
+@Suite(.serialized) struct BrowserTests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     static func freePort() throws -> Int {
@@ -39,8 +40,6 @@ import WharfTestSupport
         #expect(generated.status == 200, "\(generated.text)")
         await originServer.stop()
 
-        let site = dir.path + "/site"
-        try FileManager.default.createDirectory(atPath: site, withIntermediateDirectories: true)
         let page = """
         <!doctype html><html><head><meta charset="utf-8">
         <script type="importmap">\(generated.text)</script>
@@ -50,6 +49,73 @@ import WharfTestSupport
         document.body.setAttribute("data-result", lib + " / " + d.d);
         </script></head><body></body></html>
         """
+        let dom = try await Self.render(page, browser: browser, in: dir)
+        #expect(dom.contains(#"data-result="shared 1.1.0 / 1""#), "\(dom)")
+
+        await wharf.stop()
+        await client.shutdown()
+    }
+
+    /// A JSR package published to Wharf, mapped with `install=jsr:…`, runs in the browser: its own
+    /// modules, a dynamic import, and a `jsr:` import of another package through the map's scope.
+    @Test func aPublishedJSRPackageRunsInChromium() async throws {
+        let browser = try #require(Self.chromium, "chromium is needed (scripts/test installs it)")
+        let dir = TemporaryDirectory("browser-jsr")
+        let port = try Self.freePort()
+        try "[[auth.users]]\nname = \"dev\"\nkey = \"dev-key\"\n".write(toFile: dir.path + "/proxy.conf", atomically: true, encoding: .utf8)
+        let (wharf, _) = try await WharfProcess.launchServe([
+            "--config", dir.path + "/proxy.conf", "--data", dir.path + "/store",
+            "--listen", "127.0.0.1:\(port)", "--public-url", "http://127.0.0.1:\(port)",
+        ])
+        let client = HTTPTestClient()
+        let base = "http://127.0.0.1:\(port)"
+        let login = MultipartBody([.init("key", "dev-key")])
+        let token = try #require(try await client.request(base + "/auth/login", method: .POST, headers: [("Content-Type", login.contentType)], body: login.bytes).json?["token"] as? String)
+        let auth = [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")]
+        _ = try await client.request(base + "/api/scopes", method: .POST, headers: auth, body: Array(#"{"scope":"web"}"#.utf8))
+        let packages: [(String, [String: String])] = [
+            ("base", ["jsr.json": #"{"name":"@web/base","exports":"./mod.js"}"#, "mod.js": "export const base = 'base 1.2.0';\n"]),
+            ("app", [
+                "jsr.json": #"{"name":"@web/app","exports":"./mod.js"}"#,
+                "mod.js": "import { base } from 'jsr:@web/base@^1.0.0';\nimport { twice } from './lib/twice.js';\nexport const result = () => import('./lazy.js').then((m) => twice(base) + ' / ' + m.lazy);\n",
+                "lib/twice.js": "export const twice = (s) => s + '+' + s;\n",
+                "lazy.js": "export const lazy = 'lazy';\n",
+            ]),
+        ]
+        for (name, files) in packages {
+            _ = try await client.request(base + "/api/scopes/web/packages", method: .POST, headers: auth, body: Array(#"{"package":"\#(name)"}"#.utf8))
+            var tar = TarWriter()
+            for (path, contents) in files.sorted(by: { $0.key < $1.key }) { tar.addFile("./" + path, contents: contents) }
+            let accepted = try await client.request(base + "/api/scopes/web/packages/\(name)/versions/1.2.0?config=/jsr.json", method: .POST,
+                                                    headers: [auth[0], ("Content-Encoding", "gzip")], body: tar.archive(compression: .gzip))
+            let id = try #require(accepted.json?["id"] as? String, "\(accepted.text)")
+            var status = ""
+            for _ in 0..<200 where status != "success" && status != "failure" {
+                try await Task.sleep(for: .milliseconds(50))
+                status = try await client.get(base + "/api/publish_status/\(id)").json?["status"] as? String ?? ""
+            }
+            #expect(status == "success")
+        }
+        let generated = try await client.get(base + "/generate?install=jsr:@web/app&output=importmap")
+        #expect(generated.status == 200, "\(generated.text)")
+        let page = """
+        <!doctype html><html><head><meta charset="utf-8">
+        <script type="importmap">\(generated.text)</script>
+        <script type="module">
+        import { result } from "@web/app";
+        document.body.setAttribute("data-result", await result());
+        </script></head><body></body></html>
+        """
+        let dom = try await Self.render(page, browser: browser, in: dir)
+        #expect(dom.contains(#"data-result="base 1.2.0+base 1.2.0 / lazy""#), "\(dom)")
+        await wharf.stop()
+        await client.shutdown()
+    }
+
+    /// Serves `page` from a static server and returns the DOM headless Chromium ends up with.
+    static func render(_ page: String, browser: String, in dir: TemporaryDirectory) async throws -> String {
+        let site = dir.path + "/site"
+        try FileManager.default.createDirectory(atPath: site, withIntermediateDirectories: true)
         try page.write(toFile: site + "/index.html", atomically: true, encoding: .utf8)
         let server = try await RunningServer.start { ready in
             let router = Router()
@@ -60,7 +126,6 @@ import WharfTestSupport
                                   onServerRunning: { await ready($0.localAddress?.port ?? 0) }, logger: logger)
                 .runService(gracefulShutdownSignals: [])
         }
-
         let process = Process()
         process.executableURL = URL(fileURLWithPath: browser)
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(dir.path)/profile",
@@ -69,12 +134,16 @@ import WharfTestSupport
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let dom = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(dom.contains(#"data-result="shared 1.1.0 / 1""#), "\(dom)")
-
+        // Read on a plain thread: blocking a cooperative one could starve the in-process static
+        // server the browser is loading the page from.
+        let dom = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                continuation.resume(returning: output)
+            }
+        }
         await server.stop()
-        await wharf.stop()
-        await client.shutdown()
+        return dom
     }
 }
