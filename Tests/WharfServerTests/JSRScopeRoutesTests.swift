@@ -189,6 +189,9 @@ import WharfTestSupport
                 #expect(try await jsr.get("/api/scopes/many/packages?\(bad)").status == 400, "\(bad)")
             }
             #expect(try await jsr.get("/api/scopes/none/packages").code == "scopeNotFound")
+            let unknown = try await jsr.get("/api/nothing/here")
+            #expect(unknown.status == 404)
+            #expect(unknown.code == "notFound")
         }
     }
 
