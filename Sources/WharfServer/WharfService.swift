@@ -41,7 +41,7 @@ public struct WharfService: Sendable {
             tokenLifetime: configuration.tokenLifetime
         )
         let files = StoredFileResponse(blobs: blobs, metrics: metrics)
-        let jsr = try JSRRegistry(blobs: blobs, users: configuration.users, limits: configuration.jsrLimits)
+        let jsr = try JSRRegistry(blobs: blobs, users: configuration.users, limits: configuration.jsrLimits, quotas: configuration.jsrQuotas)
         let jsrAuthorizations = try JSRAuthorizations(
             registry: jsr, authenticator: authenticator,
             authorizationLifetime: configuration.jsrAuthorizationLifetime, deviceTokenLifetime: configuration.jsrDeviceTokenLifetime

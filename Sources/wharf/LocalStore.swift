@@ -21,7 +21,7 @@ struct LocalStore {
         let blobs = try BlobStore(environment: environment)
         cache = try EdgeCache(blobs: blobs, configuration: configuration.edgeCache, metrics: NOOPMetricsHandler.instance, logger: logger)
         listings = DownloadListings(cache: cache, publicURL: configuration.resolvedPublicURL, registry: try EikRegistry(blobs: blobs))
-        jsr = try JSRRegistry(blobs: blobs, users: configuration.users, limits: configuration.jsrLimits)
+        jsr = try JSRRegistry(blobs: blobs, users: configuration.users, limits: configuration.jsrLimits, quotas: configuration.jsrQuotas)
     }
 
     /// Lets the upstream client go and closes the store.

@@ -215,3 +215,39 @@ import WharfTestSupport
         }
     }
 }
+
+/// The quotas a scope admin sees are the ones enforced.
+@Suite struct JSRQuotaTests {
+    @Test func scopeAndPackageQuotasAreEnforced() async throws {
+        try await JSRFixture.with(configure: { $0.jsrQuotas.scopesPerUser = 1; $0.jsrQuotas.packagesPerScope = 2 }) { jsr in
+            let alice = try await jsr.login("alice")
+            #expect(try await jsr.call("POST", "/api/scopes", token: alice, json: ["scope": "first"]).status == 200)
+            let second = try await jsr.call("POST", "/api/scopes", token: alice, json: ["scope": "second"])
+            #expect(second.status == 400)
+            #expect(second.code == "scopeLimitReached")
+            #expect(try await jsr.get("/api/user", token: alice).json?["scopeLimit"] as? Int == 1)
+            for name in ["one", "two"] { #expect(try await jsr.call("POST", "/api/scopes/first/packages", token: alice, json: ["package": name]).status == 200) }
+            #expect(try await jsr.call("POST", "/api/scopes/first/packages", token: alice, json: ["package": "three"]).code == "scopePackageLimitExceeded")
+            let quotas = try await jsr.get("/api/scopes/first", token: alice).json?["quotas"] as? [String: Any]
+            #expect(quotas?["packageUsage"] as? Int == 2)
+            #expect(quotas?["packageLimit"] as? Int == 2)
+        }
+    }
+
+    @Test func weeklyQuotasAreEnforced() async throws {
+        try await JSRFixture.with(configure: { $0.jsrQuotas.newPackagesPerWeek = 1; $0.jsrQuotas.publishAttemptsPerWeek = 2 }) { jsr in
+            let alice = try await jsr.login("alice")
+            try await jsr.makePackage("weekly", "pkg", token: alice)
+            #expect(try await jsr.call("POST", "/api/scopes/weekly/packages", token: alice, json: ["package": "more"]).code == "weeklyPackageLimitExceeded")
+            let broken = JSRFixture.tarball(["jsr.json": "{}", "mod.ts": "export {};"])
+            #expect(try await jsr.publishAndWait("weekly", "pkg", "1.0.0", tarball: broken, token: alice)["status"] as? String == "failure")
+            #expect(try await jsr.publishAndWait("weekly", "pkg", "1.0.0", tarball: JSRFixture.package("weekly", "pkg", "1.0.0"), token: alice)["status"] as? String == "success")
+            let third = try await jsr.publish("weekly", "pkg", "1.0.1", tarball: JSRFixture.package("weekly", "pkg", "1.0.1"), token: alice)
+            #expect(third.status == 400)
+            #expect(third.code == "weeklyPublishAttemptsLimitExceeded")
+            let quotas = try await jsr.get("/api/scopes/weekly", token: alice).json?["quotas"] as? [String: Any]
+            #expect(quotas?["publishAttemptsPerWeekUsage"] as? Int == 2)
+            #expect(quotas?["newPackagePerWeekUsage"] as? Int == 1)
+        }
+    }
+}

@@ -9,6 +9,7 @@ public struct JSRError: Error, Sendable, CustomStringConvertible {
         case authorizationNotFound, scopeMemberNotFound, scopeInviteNotFound, tokenNotFound
         case scopeAlreadyExists, packageAlreadyExists, scopeNotEmpty, packageNotEmpty
         case duplicateVersionPublish, alreadyScopeMember, alreadyInvited, scopeMustHaveAdmin
+        case scopeLimitReached, scopePackageLimitExceeded, weeklyPackageLimitExceeded, weeklyPublishAttemptsLimitExceeded
         case authorizationPending, authorizationDenied, authorizationExpired, authorizationInvalidVerifier
         case tarballSizeLimitExceeded
         case notFound, methodNotAllowed

@@ -19,7 +19,7 @@ extension JSRRegistry {
         if let permissions = actor.permissions, !permissions.contains(where: { $0.scope == scope && ($0.package ?? name) == name }) {
             throw JSRError(.missingPermission, "this token may not create @\(scope)/\(name)")
         }
-        let now = Self.now(), packages = packages, limit = quotas.packagesPerScope
+        let now = Self.now(), packages = packages, quotas = quotas
         let package = JSRPackage(
             scope: scope, name: name, description: "", runtimeCompat: JSRRuntimeCompat(), githubRepository: nil, latestVersion: nil,
             versionCount: 0, dependencyCount: 0, dependentCount: 0, isArchived: false, createdAt: now, updatedAt: now
@@ -30,8 +30,14 @@ extension JSRRegistry {
             if try txn.contains(packages, key: Self.key(scope, name)) {
                 throw JSRError(.packageAlreadyExists, "package @\(scope)/\(name) already exists")
             }
-            let count = try txn.keys(packages, prefix: Self.prefix(scope)).count
-            guard count < limit else { throw JSRError(.malformedRequest, "@\(scope) has reached its limit of \(limit) packages") }
+            let existing = try Self.all(JSRPackage.self, packages, prefix: Self.prefix(scope), in: txn)
+            guard existing.count < quotas.packagesPerScope else {
+                throw JSRError(.scopePackageLimitExceeded, "@\(scope) has reached its limit of \(quotas.packagesPerScope) packages")
+            }
+            let weekAgo = Self.weekAgo()
+            guard existing.filter({ $0.createdAt >= weekAgo }).count < quotas.newPackagesPerWeek else {
+                throw JSRError(.weeklyPackageLimitExceeded, "@\(scope) has created \(quotas.newPackagesPerWeek) packages in the last 7 days, its weekly limit")
+            }
             try txn.put(packages, key: Self.key(scope, name), value: try Self.encode(package))
         }
         return package

@@ -37,6 +37,7 @@ extension JSRRegistry {
             packageScope: scope, packageName: name, packageVersion: version, createdAt: now, updatedAt: now
         )
         let blobs = blobs, tasks = tasks, queue = queue, versionTasks = versionTasks, versions = versions
+        let weeklyAttempts = quotas.publishAttemptsPerWeek
         do {
             try await write("queue @\(scope)/\(name)@\(version)") { txn in
                 let record = try self.requireScope(scope, in: txn)
@@ -45,6 +46,9 @@ extension JSRRegistry {
                     throw JSRError(.actorNotAuthorized, "@\(scope) requires publishing from CI (GitHub Actions OIDC), which this registry does not offer; an admin can turn requirePublishingFromCI off")
                 }
                 let package = try self.requirePackage(scope, name, in: txn)
+                guard try self.publishAttempts(in: scope, since: Self.weekAgo(), in: txn) < weeklyAttempts else {
+                    throw JSRError(.weeklyPublishAttemptsLimitExceeded, "@\(scope) has made \(weeklyAttempts) publish attempts in the last 7 days, its weekly limit")
+                }
                 if package.isArchived { throw JSRError(.malformedRequest, "@\(scope)/\(name) is archived; unarchive it to publish") }
                 if let previous = try Self.get(String.self, versionTasks, Self.key(scope, name, version), in: txn),
                    let earlier = try Self.get(JSRPublishingTask.self, tasks, Self.key(previous), in: txn), earlier.status != .failure {

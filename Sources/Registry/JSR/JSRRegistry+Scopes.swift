@@ -30,7 +30,7 @@ extension JSRRegistry {
             }
             let owned = try Self.all(ScopeRecord.self, scopes, in: txn).filter { $0.creatorId == actor.id }.count
             guard owned < limit else {
-                throw JSRError(.malformedRequest, "scope limit reached: \(actor.user.name) has created \(owned) scopes, the limit is \(limit)")
+                throw JSRError(.scopeLimitReached, "\(actor.user.name) has created \(owned) scopes, the limit is \(limit)")
             }
             try txn.put(scopes, key: Self.key(scope), value: try Self.encode(record))
             try txn.put(members, key: Self.key(scope, actor.id), value: try Self.encode(member))
@@ -289,14 +289,23 @@ extension JSRRegistry {
         if admins.isEmpty { throw JSRError(.scopeMustHaveAdmin, "@\(scope) must keep at least one admin") }
     }
 
+    // MARK: quotas
+
+    /// The start of the week the weekly quotas count (jsr.io's are rolling 7-day windows).
+    static func weekAgo() -> String { JSRTime.format(Date().addingTimeInterval(-7 * 86400)) }
+
+    func publishAttempts(in scope: String, since: String, in txn: borrowing some StoreTransaction & ~Copyable) throws -> Int {
+        try Self.all(JSRPublishingTask.self, tasks, in: txn).filter { $0.packageScope == scope && $0.createdAt >= since }.count
+    }
+
     // MARK: views
 
     func view(_ record: ScopeRecord, admin: Bool, in txn: borrowing some StoreTransaction & ~Copyable) throws -> JSRScope {
         var scope = JSRScope(scope: record.scope, description: record.description, createdAt: record.createdAt, updatedAt: record.updatedAt)
         guard admin else { return scope }
         let packageList = try Self.all(JSRPackage.self, packages, prefix: Self.prefix(record.scope), in: txn)
-        let weekAgo = JSRTime.format(Date().addingTimeInterval(-7 * 86400))
-        let attempts = try Self.all(JSRPublishingTask.self, tasks, in: txn).filter { $0.packageScope == record.scope && $0.createdAt >= weekAgo }.count
+        let weekAgo = Self.weekAgo()
+        let attempts = try publishAttempts(in: record.scope, since: weekAgo, in: txn)
         scope.creator = users.summary(id: record.creatorId)
         scope.quotas = JSRScopeQuotas(
             packageUsage: packageList.count, packageLimit: quotas.packagesPerScope,

@@ -41,6 +41,8 @@ public struct WharfConfiguration: Sendable {
     /// Whether this server works through the JSR publishing queue. Off, uploads are accepted and
     /// stay `pending` until a server with it on starts (for maintenance windows).
     public var jsrProcessTasks = true
+    /// JSR quotas, shown to scope admins and enforced.
+    public var jsrQuotas = JSRQuotas()
 
     public var jwtSecret = ""
     public var tokenLifetime: Double = 60 * 86400
@@ -145,13 +147,15 @@ public struct WharfConfiguration: Sendable {
             case "max_package_size": maxPackageSize = try Quantities.bytes(value, key: "registry.max_package_size")
             case "max_map_size": maxMapSize = try Quantities.bytes(value, key: "registry.max_map_size")
             case "max_unpacked_size": maxUnpackedSize = try Quantities.bytes(value, key: "registry.max_unpacked_size")
-            case "max_files":
-                guard case .integer(let count) = value, count > 0 else { throw ConfigurationError("registry.max_files: expected a positive integer") }
-                maxPackageFiles = count
+            case "max_files": maxPackageFiles = try Self.count(value, key: "registry.max_files")
             case "jsr_max_tarball_size": jsrMaxTarballSize = try Quantities.bytes(value, key: "registry.jsr_max_tarball_size")
             case "jsr_max_file_size": jsrMaxFileSize = try Quantities.bytes(value, key: "registry.jsr_max_file_size")
             case "jsr_max_package_size": jsrMaxPackageSize = try Quantities.bytes(value, key: "registry.jsr_max_package_size")
             case "jsr_process_tasks": jsrProcessTasks = try Self.bool(value, key: "registry.jsr_process_tasks")
+            case "jsr_scopes_per_user": jsrQuotas.scopesPerUser = try Self.count(value, key: "registry.jsr_scopes_per_user")
+            case "jsr_packages_per_scope": jsrQuotas.packagesPerScope = try Self.count(value, key: "registry.jsr_packages_per_scope")
+            case "jsr_new_packages_per_week": jsrQuotas.newPackagesPerWeek = try Self.count(value, key: "registry.jsr_new_packages_per_week")
+            case "jsr_publish_attempts_per_week": jsrQuotas.publishAttemptsPerWeek = try Self.count(value, key: "registry.jsr_publish_attempts_per_week")
             default: throw ConfigurationError("unknown key 'registry.\(key)'")
             }
         }
@@ -262,6 +266,11 @@ public struct WharfConfiguration: Sendable {
     private static func string(_ value: TOMLValue, key: String) throws(ConfigurationError) -> String {
         guard case .string(let s) = value else { throw ConfigurationError("\(key): expected a string, found \(value.typeName)") }
         return s
+    }
+
+    private static func count(_ value: TOMLValue, key: String) throws(ConfigurationError) -> Int {
+        guard case .integer(let count) = value, count > 0 else { throw ConfigurationError("\(key): expected a positive integer") }
+        return count
     }
 
     private static func bool(_ value: TOMLValue, key: String) throws(ConfigurationError) -> Bool {

@@ -12,7 +12,8 @@ struct JSRHTTPError: HTTPResponseError, Sendable {
         switch error.code {
         case .malformedRequest, .invalidScopeName, .invalidPackageName, .invalidVersion, .duplicateVersionPublish, .alreadyScopeMember,
              .alreadyInvited, .scopeMustHaveAdmin, .authorizationPending, .authorizationDenied, .authorizationExpired,
-             .authorizationInvalidVerifier:
+             .authorizationInvalidVerifier, .scopeLimitReached, .scopePackageLimitExceeded, .weeklyPackageLimitExceeded,
+             .weeklyPublishAttemptsLimitExceeded:
             .badRequest
         case .missingAuthentication, .invalidBearerToken: .unauthorized
         case .actorNotScopeMember, .actorNotScopeAdmin, .missingPermission, .actorNotAuthorized: .forbidden
