@@ -56,6 +56,9 @@ import WharfTestSupport
             let denied = try await jsr.call("POST", "/api/authorizations/exchange", json: ["exchangeToken": started.json?["exchangeToken"] as? String ?? "", "verifier": "v"])
             #expect(denied.status == 400)
             #expect(denied.code == "authorizationDenied")
+            // Asking again changes nothing: a denial is never turned into a token.
+            let again = try await jsr.call("POST", "/api/authorizations/exchange", json: ["exchangeToken": started.json?["exchangeToken"] as? String ?? "", "verifier": "v"])
+            #expect(again.code == "authorizationDenied")
             #expect(try await jsr.call("POST", "/api/authorizations", json: ["challenge": ""]).code == "malformedRequest")
             #expect(try await jsr.call("POST", "/api/authorizations", json: ["challenge": "c", "permissions": [["permission": "admin", "scope": "x1"]]]).code == "malformedRequest")
         }

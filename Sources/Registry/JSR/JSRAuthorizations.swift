@@ -115,8 +115,7 @@ public final class JSRAuthorizations: Sendable {
             switch pending.state {
             case .pending: throw JSRError(.authorizationPending, "the authorization has not been approved yet")
             case .denied:
-                _ = try txn.delete(authorizations, key: hash)
-                _ = try txn.delete(codes, key: Array(pending.code.utf8))
+                // Kept (and answered the same way) until it expires and is swept.
                 throw JSRError(.authorizationDenied, "the authorization was denied")
             case .approved:
                 let stored = StoredToken(
