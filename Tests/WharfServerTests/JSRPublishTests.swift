@@ -29,6 +29,14 @@ import WharfTestSupport
             #expect(meta.json?["latest"] as? String == "1.2.0")
             #expect(meta.json?["scope"] as? String == "std")
             #expect((meta.json?["versions"] as? [String: Any])?["1.2.0"] != nil)
+            for path in ["/@std/greet/meta.json", "/@std/greet/1.2.0_meta.json", "/@std/greet/1.2.0/mod.ts"] {
+                let get = try await jsr.get(path)
+                let head = try await jsr.call("HEAD", path)
+                #expect(head.status == 200, "\(path)")
+                #expect(head.body.isEmpty, "\(path)")
+                #expect(head.header("Content-Length") == String(get.body.count), "\(path)")
+                #expect(get.header("Content-Length") == String(get.body.count), "\(path)")
+            }
 
             // _meta.json: every file with its size and sha256, verified against the served bytes.
             let versionMeta = try await jsr.get("/@std/greet/1.2.0_meta.json")

@@ -87,9 +87,7 @@ struct EikRoutes: RouterMiddleware {
         guard let (stored, bytes) = try registry.fileWithBody(type: path.type, name: name, version: version, path: file) else {
             throw Self.notFound("\(path.type.rawValue)/\(name)/\(version)\(file) not found")
         }
-        let contentType = stored.mimeType.hasPrefix("text/") || stored.mimeType.hasSuffix("json") ? stored.mimeType + "; charset=utf-8" : stored.mimeType
-        let headers: HTTPFields = [.cacheControl: "public, max-age=31536000, immutable", .accessControlAllowOrigin: "*"]
-        return files.respond(to: request, ref: stored.blob, contentType: contentType, preloaded: bytes.map { ByteBuffer(bytes: $0) }, headers: headers)
+        return files.respond(to: request, published: stored, preloaded: bytes)
     }
 
     // MARK: writes

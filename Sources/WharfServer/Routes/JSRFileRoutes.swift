@@ -25,12 +25,12 @@ struct JSRFileRoutes: RouterMiddleware {
         let scope = segments[0], name = segments[1]
         do {
             if segments.count == 3 && segments[2] == "meta.json" {
-                return document(try registry.packageMetaDocument(scope: scope, name: name), request: request, cacheControl: "public, max-age=60")
+                return JSONResponse.make(try registry.packageMetaDocument(scope: scope, name: name), cacheControl: "public, max-age=60")
             }
             if segments.count == 3 && segments[2].hasSuffix("_meta.json") {
                 let version = String(segments[2].dropLast("_meta.json".count))
-                return document(try registry.versionMetaDocument(scope: scope, name: name, version: version), request: request,
-                                cacheControl: "public, max-age=31536000, immutable")
+                return JSONResponse.make(try registry.versionMetaDocument(scope: scope, name: name, version: version),
+                                         cacheControl: "public, max-age=31536000, immutable")
             }
             let path = "/" + segments[3...].joined(separator: "/")
             guard segments.count >= 4, !segments[3...].contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
@@ -39,10 +39,7 @@ struct JSRFileRoutes: RouterMiddleware {
             guard let (stored, bytes) = try registry.file(scope: scope, name: name, version: segments[2], path: path) else {
                 throw JSRError(.notFound, "@\(scope)/\(name)@\(segments[2]) has no file \(path)")
             }
-            let contentType = stored.mimeType.contains("charset") || !(stored.mimeType.hasPrefix("text/") || stored.mimeType.hasSuffix("json"))
-                ? stored.mimeType : stored.mimeType + "; charset=utf-8"
-            let headers: HTTPFields = [.cacheControl: "public, max-age=31536000, immutable", .accessControlAllowOrigin: "*"]
-            return files.respond(to: request, ref: stored.blob, contentType: contentType, preloaded: bytes.map { ByteBuffer(bytes: $0) }, headers: headers)
+            return files.respond(to: request, published: stored, preloaded: bytes)
         } catch let error as JSRError {
             // Invalid names and versions are simply not there, as on a static file host.
             switch error.code {
@@ -52,12 +49,5 @@ struct JSRFileRoutes: RouterMiddleware {
                 throw JSRHTTPError(error: error)
             }
         }
-    }
-
-    private func document(_ bytes: [UInt8], request: Request, cacheControl: String) -> Response {
-        var response = JSONResponse.make(bytes, cacheControl: cacheControl)
-        response.headers[.contentLength] = String(bytes.count)
-        if request.method == .head { response.body = ResponseBody() }
-        return response
     }
 }

@@ -1,6 +1,7 @@
 import EdgeCache
 import HTTPTypes
 import Hummingbird
+import Registry
 import Storage
 
 /// Answers a request for a file whose bytes are in the store: strong ETag from the content hash,
@@ -9,6 +10,15 @@ import Storage
 struct StoredFileResponse {
     let blobs: BlobStore
     let metrics: ServerMetrics
+
+    /// A file of a published version (Eik or JSR): immutable, CORS, text and JSON as UTF-8.
+    func respond(to request: Request, published file: PublishedFile, preloaded bytes: [UInt8]?) -> Response {
+        let mime = file.mimeType
+        let isText = mime.hasPrefix("text/") || mime.hasSuffix("json")
+        let contentType = isText && !mime.contains("charset") ? mime + "; charset=utf-8" : mime
+        let headers: HTTPFields = [.cacheControl: "public, max-age=31536000, immutable", .accessControlAllowOrigin: "*"]
+        return respond(to: request, ref: file.blob, contentType: contentType, preloaded: bytes.map { ByteBuffer(bytes: $0) }, headers: headers)
+    }
 
     /// `headers` already holds what the caller decides (Cache-Control, CORS, X-Cache…).
     func respond(to request: Request, ref: BlobRef, contentType: String, preloaded: ByteBuffer?, headers: HTTPFields) -> Response {
