@@ -301,9 +301,13 @@ struct GeneratorRun {
 
     /// Puts a dependency mapping in the shared scope, or in the importer's own scope on conflict.
     mutating func record(_ specifier: String, target: String, importer: PackageID) {
-        let shared = published.contains(importer) ? registryRoot : origin
+        record(specifier, target: target, shared: published.contains(importer) ? registryRoot : origin, own: base(importer))
+    }
+
+    /// `shared` is the scope of the importer's origin; `own` its package base URL.
+    mutating func record(_ specifier: String, target: String, shared: String, own: String) {
         if let existing = scopes[shared]?[specifier], existing != target {
-            scopes[base(importer), default: [:]][specifier] = target
+            scopes[own, default: [:]][specifier] = target
         } else {
             scopes[shared, default: [:]][specifier] = target
         }

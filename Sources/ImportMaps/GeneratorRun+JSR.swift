@@ -108,12 +108,7 @@ extension GeneratorRun {
         } else {
             throw ImportMapError(.notFound, "\(importer.label) imports '\(specifier)'; JSR packages must import jsr: or npm: specifiers to be mapped")
         }
-        let shared = "\(publicURL)/"
-        if let existing = scopes[shared]?[specifier], existing != target {
-            scopes[jsrBase(importer), default: [:]][specifier] = target
-        } else {
-            scopes[shared, default: [:]][specifier] = target
-        }
+        record(specifier, target: target, shared: "\(publicURL)/", own: jsrBase(importer))
         return target
     }
 }
