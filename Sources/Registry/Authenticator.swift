@@ -110,7 +110,8 @@ public final class Authenticator: Sendable {
         return "malformed"
     }
 
-    private static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    /// Compares secrets without leaking, through timing, how much of them matched.
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0

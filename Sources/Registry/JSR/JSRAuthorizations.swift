@@ -11,7 +11,6 @@ public final class JSRAuthorizations: Sendable {
     public let authorizationLifetime: TimeInterval
     /// How long a device-flow token lasts.
     public let deviceTokenLifetime: TimeInterval
-    let environment: StoreEnvironment
     let authorizations: Table   // sha256(exchange token) → Pending
     let codes: Table            // code → sha256(exchange token)
     let tokens: Table           // sha256(token) → StoredToken
@@ -21,10 +20,9 @@ public final class JSRAuthorizations: Sendable {
         self.registry = registry
         self.authorizationLifetime = authorizationLifetime
         self.deviceTokenLifetime = deviceTokenLifetime
-        environment = registry.environment
-        authorizations = try environment.table("jsr.authorizations")
-        codes = try environment.table("jsr.authorization_codes")
-        tokens = try environment.table("jsr.tokens")
+        authorizations = try registry.environment.table("jsr.authorizations")
+        codes = try registry.environment.table("jsr.authorization_codes")
+        tokens = try registry.environment.table("jsr.tokens")
     }
 
     struct Pending: Codable, Sendable {
@@ -63,7 +61,7 @@ public final class JSRAuthorizations: Sendable {
         let expires = now.addingTimeInterval(authorizationLifetime)
         let pending = Pending(code: code, challenge: challenge, permissions: permissions, expiresAt: expires.timeIntervalSince1970, state: .pending, userId: nil)
         let authorizations = authorizations, codes = codes, hash = Self.hash(exchangeToken)
-        try await write("start an authorization") { txn in
+        try await registry.write("start an authorization") { txn in
             try self.sweep(now: now, in: txn)
             try txn.put(authorizations, key: hash, value: try JSRRegistry.encode(pending))
             try txn.put(codes, key: Array(code.utf8), value: hash)
@@ -83,7 +81,7 @@ public final class JSRAuthorizations: Sendable {
     public func decide(code: String, approve: Bool, by actor: JSRActor, now: Date = Date()) async throws(JSRError) {
         try actor.requireFullAccess(approve ? "approving an authorization" : "denying an authorization")
         let authorizations = authorizations, codes = codes, normalised = code.uppercased()
-        try await write("decide an authorization") { txn in
+        try await registry.write("decide an authorization") { txn in
             guard let hash = try txn.get(codes, key: Array(normalised.utf8)),
                   var pending = try JSRRegistry.get(Pending.self, authorizations, hash, in: txn) else {
                 throw JSRError(.authorizationNotFound, "no authorization has the code \(code)")
@@ -101,7 +99,7 @@ public final class JSRAuthorizations: Sendable {
         let authorizations = authorizations, codes = codes, tokens = tokens, hash = Self.hash(exchangeToken)
         let lifetime = deviceTokenLifetime
         let token = Self.randomToken(prefix: "jsrd_")
-        let issued: StoredToken = try await write("exchange an authorization") { txn in
+        let issued: StoredToken = try await registry.write("exchange an authorization") { txn in
             guard let pending = try JSRRegistry.get(Pending.self, authorizations, hash, in: txn) else {
                 throw JSRError(.authorizationNotFound, "no authorization has this exchange token")
             }
@@ -109,7 +107,7 @@ public final class JSRAuthorizations: Sendable {
                 throw JSRError(.authorizationExpired, "the authorization expired at \(JSRTime.format(Date(timeIntervalSince1970: pending.expiresAt)))")
             }
             let expected = Data(SHA256.hash(data: Array(verifier.utf8))).base64EncodedString()
-            guard Self.constantTimeEquals(expected, pending.challenge) else {
+            guard Authenticator.constantTimeEquals(expected, pending.challenge) else {
                 throw JSRError(.authorizationInvalidVerifier, "the verifier does not match the challenge (base64 of its SHA-256)")
             }
             switch pending.state {
@@ -144,26 +142,22 @@ public final class JSRAuthorizations: Sendable {
             expiresAt: expiresAt?.timeIntervalSince1970, createdAt: JSRTime.format(now)
         )
         let tokens = tokens
-        try await write("create a token") { txn in try txn.put(tokens, key: Self.hash(secret), value: try JSRRegistry.encode(stored)) }
+        try await registry.write("create a token") { txn in try txn.put(tokens, key: Self.hash(secret), value: try JSRRegistry.encode(stored)) }
         return (view(stored), secret)
     }
 
     public func tokens(of actor: JSRActor, now: Date = Date()) throws(JSRError) -> [JSRToken] {
-        do {
-            return try environment.read { txn in
-                try JSRRegistry.all(StoredToken.self, tokens, in: txn)
-                    .filter { $0.userId == actor.id && ($0.expiresAt ?? .infinity) > now.timeIntervalSince1970 }
-                    .sorted { $0.createdAt < $1.createdAt }.map(view)
-            }
-        } catch {
-            throw JSRError.storage("list tokens", error)
+        try registry.read("list tokens") { txn in
+            try JSRRegistry.all(StoredToken.self, tokens, in: txn)
+                .filter { $0.userId == actor.id && ($0.expiresAt ?? .infinity) > now.timeIntervalSince1970 }
+                .sorted { $0.createdAt < $1.createdAt }.map(view)
         }
     }
 
     public func deleteToken(id: String, by actor: JSRActor) async throws(JSRError) {
         try actor.requireFullAccess("deleting tokens")
         let tokens = tokens, wanted = id.lowercased()
-        try await write("delete a token") { txn in
+        try await registry.write("delete a token") { txn in
             var found: [UInt8]?
             try txn.scan(tokens, prefix: []) { key, value in
                 let token = try JSRRegistry.decode(StoredToken.self, value)
@@ -188,12 +182,7 @@ public final class JSRAuthorizations: Sendable {
         }
         let secret = String(parts[1])
         if secret.hasPrefix("jsrd_") || secret.hasPrefix("jsrp_") {
-            let stored: StoredToken?
-            do {
-                stored = try environment.read { txn in try JSRRegistry.get(StoredToken.self, tokens, Self.hash(secret), in: txn) }
-            } catch {
-                throw JSRError.storage("check a token", error)
-            }
+            let stored = try registry.read("check a token") { txn in try JSRRegistry.get(StoredToken.self, tokens, Self.hash(secret), in: txn) }
             guard let stored else { throw JSRError(.invalidBearerToken, "unknown or revoked token") }
             guard (stored.expiresAt ?? .infinity) > now.timeIntervalSince1970 else { throw JSRError(.invalidBearerToken, "the token has expired") }
             guard let user = registry.users.user(id: stored.userId) else { throw JSRError(.invalidBearerToken, "the token's user no longer exists") }
@@ -209,14 +198,9 @@ public final class JSRAuthorizations: Sendable {
     // MARK: helpers
 
     private func lookup(code: String, now: Date) throws(JSRError) -> Pending {
-        let found: Pending?
-        do {
-            found = try environment.read { txn in
-                guard let hash = try txn.get(codes, key: Array(code.uppercased().utf8)) else { return nil }
-                return try JSRRegistry.get(Pending.self, authorizations, hash, in: txn)
-            }
-        } catch {
-            throw JSRError.storage("read an authorization", error)
+        let found = try registry.read("read an authorization") { txn -> Pending? in
+            guard let hash = try txn.get(codes, key: Array(code.uppercased().utf8)) else { return nil }
+            return try JSRRegistry.get(Pending.self, authorizations, hash, in: txn)
         }
         guard let found, found.state == .pending else { throw JSRError(.authorizationNotFound, "no pending authorization has the code \(code)") }
         guard found.expiresAt > now.timeIntervalSince1970 else { throw JSRError(.authorizationExpired, "authorization \(code) has expired") }
@@ -243,18 +227,10 @@ public final class JSRAuthorizations: Sendable {
                  expiresAt: token.expiresAt.map { JSRTime.format(Date(timeIntervalSince1970: $0)) }, createdAt: token.createdAt)
     }
 
-    private func write<T: Sendable>(_ action: String, _ body: @escaping @Sendable (borrowing WriteTransaction) throws -> T) async throws(JSRError) -> T {
-        do {
-            return try await environment.write(body)
-        } catch {
-            throw JSRError.storage(action, error)
-        }
-    }
-
     static func hash(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Array(secret.utf8))) }
 
     static func randomToken(prefix: String) -> String {
-        prefix + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
+        prefix + Hex.encode((0..<32).map { _ in UInt8.random(in: .min ... .max) })
     }
 
     /// `ABCD-EFGH`, from letters that cannot be mistaken for each other.
@@ -262,11 +238,5 @@ public final class JSRAuthorizations: Sendable {
         let letters = Array("ABCDEFGHJKLMNPQRSTUVWXYZ")
         let chars = (0..<8).map { _ in letters[Int.random(in: 0..<letters.count)] }
         return String(chars[0..<4]) + "-" + String(chars[4..<8])
-    }
-
-    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Storage
 
 /// An authenticated caller of the JSR API: a configured user, and what the token they came with
 /// allows (`nil`: everything that user may do).
@@ -45,7 +46,7 @@ public struct JSRUsers: Sendable {
         var bytes = Array(SHA256.hash(data: Array("wharf.user:\(name)".utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x80
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let hex = Hex.encode(bytes)
         let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
         return parts.joined(separator: "-")
     }
