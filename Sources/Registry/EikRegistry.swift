@@ -67,28 +67,19 @@ public final class EikRegistry: Sendable {
             throw RegistryError(.conflict, "\(type.rawValue)/\(name)/\(versionText) exists already")
         }
 
-        var described: [EikFile] = []
-        var bodies: [StagedBlob] = []
-        var writers: [BlobWriter] = []
-        do {
-            for file in all {
-                described.append(Self.describe(file, type: type))
-                bodies.append(try await StagedBlob.stage(file.bytes, in: blobs, writers: &writers))
-            }
-        } catch {
-            for writer in writers { await writer.abort() }
-            throw RegistryError(.storage, "could not write \(type.rawValue)/\(name)/\(versionText): \(error)")
-        }
-
+        let described = all.map { Self.describe($0, type: type) }
         let record = EikVersion(
             integrity: Integrity.ofFiles(described.map(\.integrity)), version: versionText, created: Int(now.timeIntervalSince1970),
             author: author, type: type, name: name.value, org: "local", files: described, meta: []
         )
         do {
-            try await commit(record, files: Array(zip(described, bodies)), version: version)
-        } catch {
-            for writer in writers { await writer.abort() }
+            try await StagedBlob.withStaged(all.map(\.bytes), in: blobs) { bodies in
+                try await commit(record, files: Array(zip(described, bodies)), version: version)
+            }
+        } catch let error as RegistryError {
             throw error
+        } catch {
+            throw RegistryError(.storage, "could not write \(type.rawValue)/\(name)/\(versionText): \(error)")
         }
         return record
     }

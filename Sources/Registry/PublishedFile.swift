@@ -33,8 +33,22 @@ enum StagedBlob: Sendable {
     case prepared(BlobStore.PreparedBlob)
     case streamed(FinishedBlob)
 
-    /// Stages `bytes`; a writer it opens is added to `writers` so the caller can abort it on failure.
-    static func stage(_ bytes: [UInt8], in blobs: BlobStore, writers: inout [BlobWriter]) async throws -> StagedBlob {
+    /// Stages `bodies`, in order, and hands them to `body` (which commits them in its transaction).
+    /// If staging or `body` fails, every blob streamed so far is dropped before the error is rethrown.
+    static func withStaged<T>(_ bodies: [[UInt8]], in blobs: BlobStore, _ body: ([StagedBlob]) async throws -> T) async throws -> T {
+        var writers: [BlobWriter] = []
+        do {
+            var staged: [StagedBlob] = []
+            staged.reserveCapacity(bodies.count)
+            for bytes in bodies { staged.append(try await stage(bytes, in: blobs, writers: &writers)) }
+            return try await body(staged)
+        } catch {
+            for writer in writers { await writer.abort() }
+            throw error
+        }
+    }
+
+    private static func stage(_ bytes: [UInt8], in blobs: BlobStore, writers: inout [BlobWriter]) async throws -> StagedBlob {
         if bytes.count <= blobs.chunkSize { return .prepared(blobs.prepare(bytes)) }
         let writer = blobs.makeWriter()
         writers.append(writer)

@@ -23,14 +23,6 @@ extension JSRRegistry {
             try actor.requirePublish(scope: scope, package: name, version: version, tarballHash: "sha256-" + Hex.encode(Array(SHA256.hash(data: tarball))))
         }
 
-        var writers: [BlobWriter] = []
-        let staged: StagedBlob
-        do {
-            staged = try await StagedBlob.stage(tarball, in: blobs, writers: &writers)
-        } catch {
-            for writer in writers { await writer.abort() }
-            throw JSRError.storage("store the tarball", error)
-        }
         let now = Self.now()
         let task = JSRPublishingTask(
             id: UUID().uuidString.lowercased(), status: .pending, error: nil, userId: actor.id,
@@ -39,33 +31,36 @@ extension JSRRegistry {
         let blobs = blobs, tasks = tasks, queue = queue, versionTasks = versionTasks, versions = versions
         let weeklyAttempts = quotas.publishAttemptsPerWeek
         do {
-            try await write("queue @\(scope)/\(name)@\(version)") { txn in
-                let record = try self.requireScope(scope, in: txn)
-                try self.requireMember(actor, scope: scope, in: txn)
-                if record.requirePublishingFromCI {
-                    throw JSRError(.actorNotAuthorized, "@\(scope) requires publishing from CI (GitHub Actions OIDC), which this registry does not offer; an admin can turn requirePublishingFromCI off")
+            try await StagedBlob.withStaged([tarball], in: blobs) { staged in
+                try await write("queue @\(scope)/\(name)@\(version)") { txn in
+                    let record = try self.requireScope(scope, in: txn)
+                    try self.requireMember(actor, scope: scope, in: txn)
+                    if record.requirePublishingFromCI {
+                        throw JSRError(.actorNotAuthorized, "@\(scope) requires publishing from CI (GitHub Actions OIDC), which this registry does not offer; an admin can turn requirePublishingFromCI off")
+                    }
+                    let package = try self.requirePackage(scope, name, in: txn)
+                    guard try self.publishAttempts(in: scope, since: Self.weekAgo(), in: txn) < weeklyAttempts else {
+                        throw JSRError(.weeklyPublishAttemptsLimitExceeded, "@\(scope) has made \(weeklyAttempts) publish attempts in the last 7 days, its weekly limit")
+                    }
+                    if package.isArchived { throw JSRError(.malformedRequest, "@\(scope)/\(name) is archived; unarchive it to publish") }
+                    if let previous = try Self.get(String.self, versionTasks, Self.key(scope, name, version), in: txn),
+                       let earlier = try Self.get(JSRPublishingTask.self, tasks, Self.key(previous), in: txn), earlier.status != .failure {
+                        throw JSRError(.duplicateVersionPublish, "@\(scope)/\(name)@\(version) has already been published or is being published", task: earlier)
+                    }
+                    if try txn.contains(versions, key: Self.key(scope, name, version)) {
+                        throw JSRError(.duplicateVersionPublish, "@\(scope)/\(name)@\(version) has already been published")
+                    }
+                    let ref = try staged[0].commit(to: blobs, in: txn)
+                    try txn.put(tasks, key: Self.key(task.id), value: try Self.encode(task))
+                    try txn.put(versionTasks, key: Self.key(scope, name, version), value: try Self.encode(task.id))
+                    let queued = QueuedPublish(taskId: task.id, configPath: configPath, tarball: StoredBlob(ref))
+                    try txn.put(queue, key: Self.key(task.createdAt, task.id), value: try Self.encode(queued))
                 }
-                let package = try self.requirePackage(scope, name, in: txn)
-                guard try self.publishAttempts(in: scope, since: Self.weekAgo(), in: txn) < weeklyAttempts else {
-                    throw JSRError(.weeklyPublishAttemptsLimitExceeded, "@\(scope) has made \(weeklyAttempts) publish attempts in the last 7 days, its weekly limit")
-                }
-                if package.isArchived { throw JSRError(.malformedRequest, "@\(scope)/\(name) is archived; unarchive it to publish") }
-                if let previous = try Self.get(String.self, versionTasks, Self.key(scope, name, version), in: txn),
-                   let earlier = try Self.get(JSRPublishingTask.self, tasks, Self.key(previous), in: txn), earlier.status != .failure {
-                    throw JSRError(.duplicateVersionPublish, "@\(scope)/\(name)@\(version) has already been published or is being published", task: earlier)
-                }
-                if try txn.contains(versions, key: Self.key(scope, name, version)) {
-                    throw JSRError(.duplicateVersionPublish, "@\(scope)/\(name)@\(version) has already been published")
-                }
-                let ref = try staged.commit(to: blobs, in: txn)
-                try txn.put(tasks, key: Self.key(task.id), value: try Self.encode(task))
-                try txn.put(versionTasks, key: Self.key(scope, name, version), value: try Self.encode(task.id))
-                let queued = QueuedPublish(taskId: task.id, configPath: configPath, tarball: StoredBlob(ref))
-                try txn.put(queue, key: Self.key(task.createdAt, task.id), value: try Self.encode(queued))
             }
-        } catch {
-            for writer in writers { await writer.abort() }
+        } catch let error as JSRError {
             throw error
+        } catch {
+            throw JSRError.storage("store the tarball", error)
         }
         return task
     }
@@ -166,26 +161,18 @@ extension JSRRegistry {
     }
 
     private func commit(_ prepared: PreparedVersion, task: JSRPublishingTask, queueKey: [UInt8], tarball: BlobRef) async throws -> JSRPublishingTask {
-        var writers: [BlobWriter] = []
-        var staged: [(String, StagedBlob)] = []
-        do {
-            for file in prepared.files { staged.append((file.path, try await StagedBlob.stage(file.bytes, in: blobs, writers: &writers))) }
-        } catch {
-            for writer in writers { await writer.abort() }
-            throw error
-        }
         let scope = task.packageScope, name = task.packageName, version = task.packageVersion
-        let bodies = staged
+        let paths = prepared.files.map(\.path)
         let blobs = blobs, files = files, versions = versions, versionMeta = versionMeta, dependencies = dependencies
         let dependents = dependents, queue = queue, tasks = tasks
         let usesNpm = prepared.dependencies.contains { $0.kind == .npm }
-        do {
-            return try await environment.write { txn in
+        return try await StagedBlob.withStaged(prepared.files.map(\.bytes), in: blobs) { bodies in
+            try await environment.write { txn in
                 if try txn.contains(versions, key: Self.key(scope, name, version)) {
                     throw JSRTaskError("duplicateVersionPublish", "@\(scope)/\(name)@\(version) was published by another task")
                 }
                 _ = try self.requirePackage(scope, name, in: txn)
-                for (path, body) in bodies {
+                for (path, body) in zip(paths, bodies) {
                     let ref = try body.commit(to: blobs, in: txn)
                     let stored = PublishedFile(blob: ref, mimeType: MediaType.forPath(path))
                     try txn.put(files, key: Self.key(scope, name, version, path), value: stored.encoded())
@@ -207,9 +194,6 @@ extension JSRRegistry {
                 try blobs.release(tarball, in: txn)
                 return finished
             }
-        } catch {
-            for writer in writers { await writer.abort() }
-            throw error
         }
     }
 
