@@ -45,8 +45,7 @@ extension JSRRegistry {
 
     public func package(_ rawName: String, in rawScope: String) throws(JSRError) -> JSRPackage {
         let scope = try JSRNames.scope(rawScope), name = try JSRNames.package(rawName)
-        let package = try read("read package") { txn in try requirePackage(scope, name, in: txn) }
-        return try withDependentCounts([package])[0]
+        return try read("read package") { txn in try withDependentCounts([try requirePackage(scope, name, in: txn)], in: txn)[0] }
     }
 
     public func updatePackage(_ rawName: String, in rawScope: String, _ change: PackageChange, by actor: JSRActor) async throws(JSRError) -> JSRPackage {
@@ -97,19 +96,20 @@ extension JSRRegistry {
     }
 
     public func packages(_ paging: JSRPaging, query: String? = nil) throws(JSRError) -> JSRPage<JSRPackage> {
-        let all = try read("list packages") { txn in try Self.all(JSRPackage.self, packages, in: txn) }
         let needle = query?.lowercased().trimmingCharacters(in: .whitespaces) ?? ""
-        let matching = needle.isEmpty ? all : all.filter { "@\($0.scope)/\($0.name) \($0.description)".lowercased().contains(needle) }
-        return paging.slice(try withDependentCounts(matching))
+        return try read("list packages") { txn in
+            let all = try Self.all(JSRPackage.self, packages, in: txn)
+            let matching = needle.isEmpty ? all : all.filter { "@\($0.scope)/\($0.name) \($0.description)".lowercased().contains(needle) }
+            return paging.slice(try withDependentCounts(matching, in: txn))
+        }
     }
 
     public func packages(in rawScope: String, _ paging: JSRPaging) throws(JSRError) -> JSRPage<JSRPackage> {
         let scope = try JSRNames.scope(rawScope)
-        let all = try read("list packages of @\(scope)") { txn in
+        return try read("list packages of @\(scope)") { txn in
             _ = try requireScope(scope, in: txn)
-            return try Self.all(JSRPackage.self, packages, prefix: Self.prefix(scope), in: txn)
+            return paging.slice(try withDependentCounts(try Self.all(JSRPackage.self, packages, prefix: Self.prefix(scope), in: txn), in: txn))
         }
-        return paging.slice(try withDependentCounts(all))
     }
 
     // MARK: versions
@@ -163,19 +163,18 @@ extension JSRRegistry {
             return try dependentVersions(of: scope, name, in: txn)
         }
         let items = grouped.map { key, versions in
-            let sorted = versions.sorted { (Version($0) ?? Version(0, 0, 0)) > (Version($1) ?? Version(0, 0, 0)) }
+            let sorted = versions.sorted { Self.isNewer($0, than: $1) }
             return JSRDependent(scope: key.scope, package: key.name, versions: Array(sorted.prefix(versionsPerPackage)), totalVersions: sorted.count)
         }.sorted { ($0.scope, $0.package) < ($1.scope, $1.package) }
         return paging.slice(items)
     }
 
     public func stats() throws(JSRError) -> JSRStats {
-        let (packageList, versionList) = try read("read stats") { txn in
-            (try Self.all(JSRPackage.self, packages, in: txn), try Self.all(JSRPackageVersion.self, versions, in: txn))
+        try read("read stats") { txn in
+            let newest = try Self.all(JSRPackage.self, packages, in: txn).filter { $0.versionCount > 0 }.sorted { $0.createdAt > $1.createdAt }.prefix(10)
+            let updated = try Self.all(JSRPackageVersion.self, versions, in: txn).sorted { $0.createdAt > $1.createdAt }.prefix(10)
+            return JSRStats(newest: try withDependentCounts(Array(newest), in: txn), updated: Array(updated), featured: [])
         }
-        let newest = packageList.filter { $0.versionCount > 0 }.sorted { $0.createdAt > $1.createdAt }.prefix(10)
-        let updated = versionList.sorted { $0.createdAt > $1.createdAt }.prefix(10)
-        return JSRStats(newest: try withDependentCounts(Array(newest)), updated: Array(updated), featured: [])
     }
 
     // MARK: served files
@@ -217,7 +216,12 @@ extension JSRRegistry {
     }
 
     static func newestFirst(_ list: [JSRPackageVersion]) -> [JSRPackageVersion] {
-        list.sorted { (Version($0.version) ?? Version(0, 0, 0)) > (Version($1.version) ?? Version(0, 0, 0)) }
+        list.sorted { isNewer($0.version, than: $1.version) }
+    }
+
+    /// Semver order on stored version strings (all valid: they were checked on the way in).
+    static func isNewer(_ a: String, than b: String) -> Bool {
+        (Version(a) ?? Version(0, 0, 0)) > (Version(b) ?? Version(0, 0, 0))
     }
 
     func requirePackage(_ scope: String, _ name: String, in txn: borrowing some StoreTransaction & ~Copyable) throws -> JSRPackage {
@@ -250,13 +254,12 @@ extension JSRRegistry {
         }
     }
 
-    private func withDependentCounts(_ list: [JSRPackage]) throws(JSRError) -> [JSRPackage] {
-        try read("count dependents") { txn in
-            try list.map { package in
-                var package = package
-                package.dependentCount = try dependentVersions(of: package.scope, package.name, in: txn).count
-                return package
-            }
+    /// `dependentCount` is derived from the dependents index, in the caller's snapshot.
+    private func withDependentCounts(_ list: [JSRPackage], in txn: borrowing some StoreTransaction & ~Copyable) throws -> [JSRPackage] {
+        try list.map { package in
+            var package = package
+            package.dependentCount = try dependentVersions(of: package.scope, package.name, in: txn).count
+            return package
         }
     }
 
