@@ -60,10 +60,15 @@ public final class Authenticator: Sendable {
 
     /// `POST /auth/login`: the token for the user whose key this is.
     public func login(key: String) async throws(RegistryError) -> String {
+        try await token(for: try user(key: key))
+    }
+
+    /// The user whose key this is (compared in constant time).
+    public func user(key: String) throws(RegistryError) -> RegistryUser {
         guard let user = users.first(where: { Self.constantTimeEquals($0.key, key) }) else {
             throw RegistryError(.unauthorized, "unknown key")
         }
-        return try await token(for: user)
+        return user
     }
 
     public func token(for user: RegistryUser, now: Date = Date()) async throws(RegistryError) -> String {

@@ -20,9 +20,8 @@ struct JSRDevicePage {
             let code = fields.string("code") ?? ""
             let approve = fields.string("action") != "deny"
             do {
-                let token = try await authorizations.authenticator.login(key: fields.string("key") ?? "")
-                let actor = try await authorizations.authenticate(authorization: "Bearer \(token)")
-                try await authorizations.decide(code: code, approve: approve, by: actor)
+                let user = try authorizations.authenticator.user(key: fields.string("key") ?? "")
+                try await authorizations.decide(code: code, approve: approve, by: JSRActor(user: user))
             } catch let error as RegistryError {
                 return Self.page(code: code, permissions: nil, message: "That key is not valid: \(error.message)", status: .unauthorized)
             } catch let error as JSRError {

@@ -20,9 +20,10 @@ struct JSRRoutes {
         registerPackages(on: api)
         registerUsers(on: api)
         registerAuthorizations(on: api)
-        api.get("publishing_tasks/:id") { _, context in try Self.run { try json(registry.task(context.parameters.require("id"))) } }
-        // What `deno publish` polls.
-        api.get("publish_status/:id") { _, context in try Self.run { try json(registry.task(context.parameters.require("id"))) } }
+        // `publish_status` is the name `deno publish` polls.
+        for path in ["publishing_tasks/:id", "publish_status/:id"] {
+            api.get(RouterPath(path)) { _, context in try Self.run { try json(registry.task(context.parameters.require("id"))) } }
+        }
         api.get("stats") { _, _ in try Self.run { try json(registry.stats()) } }
     }
 
