@@ -38,7 +38,7 @@ public struct CacheMaintenance: Sendable {
             }
             for (key, entry) in doomed {
                 try txn.delete(entries, key: key)
-                if let body = entry.body { try blobs.release(body, in: txn) }
+                for blob in entry.blobs { try blobs.release(blob, in: txn) }
             }
             return doomed.count
         }

@@ -17,7 +17,10 @@ public struct CacheResponse: Sendable {
 
     public let entry: CacheEntry
     public let source: Source
+    /// What Wharf serves (`/cdn/`, exports, `provider=local` maps).
     public let body: CacheBody
+    /// The upstream's bytes, unchanged: what a map that keeps the CDN's URL describes.
+    public let original: CacheBody
 }
 
 /// The bytes of a response.

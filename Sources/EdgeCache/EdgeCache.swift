@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import Metrics
+import ModuleLexer
 import NIOCore
 import NIOHTTP1
 import Storage
@@ -17,6 +18,7 @@ public final class EdgeCache: Sendable {
     private let flights = Mutex<[String: Flight]>([:])
     private let metrics: EdgeCacheMetrics
     private let logger: Logger
+    private let health: UpstreamHealth
 
     public init(blobs: BlobStore, configuration: EdgeCacheConfiguration, metrics: any MetricsFactory, logger: Logger) throws {
         self.configuration = configuration
@@ -30,7 +32,17 @@ public final class EdgeCache: Sendable {
             decompression: .disabled
         )
         clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        self.client = client
+        let upstreams = configuration.upstreams, userAgent = configuration.userAgent, timeout = configuration.readTimeout
+        health = UpstreamHealth(policy: configuration.health, metrics: metrics, logger: logger) { host in
+            // Any answer at all (a 404 of the origin's root included) means the upstream is reachable.
+            guard let origin = upstreams.origin(for: host) else { return false }
+            var request = HTTPClientRequest(url: "\(origin)/")
+            request.method = .HEAD
+            request.headers.add(name: "User-Agent", value: userAgent)
+            return (try? await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)), logger: logger)) != nil
+        }
     }
 
     public var environment: StoreEnvironment { blobs.environment }
@@ -45,6 +57,7 @@ public final class EdgeCache: Sendable {
 
     /// Closes upstream connections; call once, after the server stopped taking requests.
     public func shutdown() async throws {
+        await health.shutdown()
         try await client.shutdown()
     }
 
@@ -57,12 +70,21 @@ public final class EdgeCache: Sendable {
         let cached = try readEntry(address.key)
         if let (entry, preloaded) = cached, entry.isFresh(at: now) || configuration.offline {
             if entry.isFresh(at: now) { metrics.hits.increment() } else { metrics.stale.increment() }
-            return CacheResponse(entry: entry, source: entry.isFresh(at: now) ? .hit : .stale, body: body(of: entry, preloaded: preloaded))
+            return response(entry, source: entry.isFresh(at: now) ? .hit : .stale, preloaded: preloaded)
         }
         if configuration.offline {
             throw EdgeCacheError(.offlineMiss, "offline and not cached: \(address)")
         }
         let stale = cached?.0
+        if case .refuse(let since) = health.request(address.host) {
+            // Marked down after repeated failures: answer now instead of waiting for another timeout.
+            if let stale {
+                metrics.stale.increment()
+                return response(stale, source: .stale, preloaded: cached?.1)
+            }
+            let seconds = Int((ContinuousClock.now - since).components.seconds)
+            throw EdgeCacheError(.upstreamUnavailable, "\(address.host) is down (no answer to \(configuration.health.maxFails) attempts; marked down \(seconds)s ago, probed in the background): \(address) is not cached")
+        }
         let (flight, leads) = flights.withLock { flights -> (Flight, Bool) in
             if let running = flights[address.key] { return (running, false) }
             let flight = Flight(key: address.key, blobs: blobs)
@@ -76,36 +98,39 @@ public final class EdgeCache: Sendable {
             metrics.coalesced.increment()
         }
         switch await flight.awaitHead() {
-        case .streaming(let contentType, let contentLength):
+        case .streaming(let contentType, let contentLength, let lastModified):
             let entry = CacheEntry(
                 key: address.key, status: 200, contentType: contentType, location: nil, upstreamETag: nil,
-                lastModified: nil, body: nil, storedAt: now,
+                lastModified: lastModified, body: nil, storedAt: now,
                 freshUntil: FreshnessPolicy.isImmutable(address) ? .infinity : now
             )
-            return CacheResponse(entry: entry, source: leads ? .miss : .coalesced, body: .live(LiveBody(flight: flight, contentLength: contentLength)))
+            let live = CacheBody.live(LiveBody(flight: flight, contentLength: contentLength))
+            return CacheResponse(entry: entry, source: leads ? .miss : .coalesced, body: live, original: live)
         case .stored(let entry):
             let source: CacheResponse.Source = stale != nil && entry.body == stale?.body && entry.status == stale?.status ? .revalidated : (leads ? .miss : .coalesced)
             let preloaded = try readEntry(address.key)?.1
-            return CacheResponse(entry: entry, source: source, body: body(of: entry, preloaded: preloaded))
+            return response(entry, source: source, preloaded: preloaded)
         case .failed(let error):
             guard let stale else { throw error }
             metrics.stale.increment()
             logger.warning("serving stale copy", metadata: ["key": "\(address.key)", "error": "\(error.message)"])
-            return CacheResponse(entry: stale, source: .stale, body: body(of: stale, preloaded: cached?.1))
+            return response(stale, source: .stale, preloaded: cached?.1)
         }
     }
 
-    private func body(of entry: CacheEntry, preloaded: ByteBuffer?) -> CacheBody {
-        guard let ref = entry.body else { return .none }
-        return .stored(ref, preloaded: preloaded)
+    /// `preloaded` is the served body's only chunk, when it has one.
+    private func response(_ entry: CacheEntry, source: CacheResponse.Source, preloaded: ByteBuffer?) -> CacheResponse {
+        let served: CacheBody = entry.servedBody.map { .stored($0, preloaded: preloaded) } ?? .none
+        let original: CacheBody = entry.served == nil ? served : entry.body.map { .stored($0, preloaded: nil) } ?? .none
+        return CacheResponse(entry: entry, source: source, body: served, original: original)
     }
 
-    /// The entry for `key` and, when its body fits one chunk, the body itself, in one snapshot.
+    /// The entry for `key` and, when its served body fits one chunk, that body, in one snapshot.
     public func readEntry(_ key: String) throws(EdgeCacheError) -> (CacheEntry, ByteBuffer?)? {
         do {
             return try environment.read { txn -> (CacheEntry, ByteBuffer?)? in
                 guard let entry = try txn.withValue(entries, key: StoreKey.make(key), CacheEntry.decode) else { return nil }
-                guard let ref = entry.body, ref.chunkCount <= 1 else { return (entry, nil) }
+                guard let ref = entry.servedBody, ref.chunkCount <= 1 else { return (entry, nil) }
                 if ref.size == 0 { return (entry, ByteBuffer()) }
                 let bytes = try blobs.withChunk(ref.id, index: 0, in: txn) { ByteBuffer(bytes: $0) }
                 return (entry, bytes)
@@ -173,9 +198,11 @@ public final class EdgeCache: Sendable {
             response = try await client.execute(request, timeout: .milliseconds(Int64(configuration.readTimeout * 1000)), logger: logger)
         } catch {
             metrics.upstreamErrors.increment()
+            health.failed(address.host, error: "\(error)")
             settle(flight, address) { $0.fail(EdgeCacheError(.upstreamUnavailable, "could not fetch \(address) from \(url): \(error)")) }
             return
         }
+        health.answered(address.host)
         metrics.upstreamLatency.record(duration: ContinuousClock.now - started)
         let now = Date().timeIntervalSince1970
         let status = Int(response.status.code)
@@ -223,7 +250,9 @@ public final class EdgeCache: Sendable {
     }
 
     /// Streams a 200 body into a blob and into the flight; commits the entry only when every
-    /// byte arrived (matching Content-Length when the upstream gave one).
+    /// byte arrived (matching Content-Length when the upstream gave one). A JavaScript body up to
+    /// `maxRelinkedSize` is held back until it is complete: if it has root-relative specifiers, what
+    /// Wharf serves is the relinked copy, so no reader may see the upstream's bytes first.
     private func receive(_ response: HTTPClientResponse, address: CacheAddress, into flight: Flight, now: Double) async throws {
         let headers = response.headers
         let expected = headers.first(name: "content-length").flatMap(Int.init)
@@ -232,15 +261,25 @@ public final class EdgeCache: Sendable {
         }
         var contentType = headers.first(name: "content-type") ?? ""
         if contentType.isEmpty || contentType.hasPrefix("application/octet-stream") { contentType = MediaType.forPath(address.path) }
+        let lastModified = headers.first(name: "last-modified") ?? HTTPDate.format(now)
         let writer = blobs.makeWriter()
         flight.begin(pendingID: writer.id)
-        flight.publish(.streaming(contentType: contentType, contentLength: expected))
+        var held: [UInt8]? = MediaType.isJavaScript(contentType) && (expected ?? 0) <= configuration.maxRelinkedSize ? [] : nil
+        if held == nil { flight.publish(.streaming(contentType: contentType, contentLength: expected, lastModified: lastModified)) }
         do {
             for try await buffer in response.body {
                 if writer.byteCount + buffer.readableBytes > configuration.maxObjectSize {
                     throw EdgeCacheError(.objectTooLarge, "\(address) exceeds max_object_size (\(configuration.maxObjectSize))")
                 }
                 buffer.withUnsafeReadableBytes { writer.append($0) }
+                if held != nil {
+                    held! += buffer.readableBytesView
+                    if held!.count > configuration.maxRelinkedSize {
+                        // Too large to relink: stream it as it is, from what arrived so far.
+                        held = nil
+                        flight.publish(.streaming(contentType: contentType, contentLength: expected, lastModified: lastModified))
+                    }
+                }
                 flight.append(buffer)
                 if writer.bufferedBytes >= blobs.chunkSize {
                     try await writer.flush()
@@ -252,13 +291,23 @@ public final class EdgeCache: Sendable {
             }
             let finished = try await writer.finish()
             flight.persisted(chunks: writer.flushedChunks)
+            var served: FinishedBlob? = nil
+            if let held, let relinked = RootRelativeSpecifiers.relativize(held, modulePath: address.encodedPath) {
+                let servedWriter = blobs.makeWriter()
+                relinked.withUnsafeBytes { servedWriter.append($0) }
+                served = try await servedWriter.finish()
+            }
             let entry = CacheEntry(
                 key: address.key, status: 200, contentType: contentType, location: nil,
-                upstreamETag: headers.first(name: "etag"), lastModified: headers.first(name: "last-modified"),
+                upstreamETag: headers.first(name: "etag"), lastModified: lastModified,
                 body: nil, storedAt: now, freshUntil: freshness(for: address, headers: headers, now: now)
             )
-            let stored = try await store(entry, blob: finished, keepBody: false)
-            settle(flight, address) { $0.finish(stored.body!) }
+            let stored = try await store(entry, blob: finished, served: served, keepBody: false)
+            if held != nil {
+                settle(flight, address) { $0.publish(.stored(stored)) }
+            } else {
+                settle(flight, address) { $0.finish(stored.body!) }
+            }
         } catch let error as EdgeCacheError {
             await writer.abort()
             metrics.upstreamErrors.increment()
@@ -291,10 +340,10 @@ public final class EdgeCache: Sendable {
         return "/cdn/\(target.host)\(target.encodedPath)" + (target.query.map { "?\($0)" } ?? "")
     }
 
-    /// Writes `entry` (with `blob` committed as its body, or the old body kept) and releases the
-    /// body it replaces, in one transaction: the record is the commit point.
+    /// Writes `entry` (with `blob` committed as its body and `served` as its served copy, or the old
+    /// bodies kept) and releases the bodies it replaces, in one transaction: the record is the commit point.
     @discardableResult
-    private func store(_ entry: CacheEntry, blob: FinishedBlob?, keepBody: Bool) async throws -> CacheEntry {
+    private func store(_ entry: CacheEntry, blob: FinishedBlob?, served: FinishedBlob? = nil, keepBody: Bool) async throws -> CacheEntry {
         let key = StoreKey.make(entry.key)
         let blobs = blobs, entries = entries
         return try await environment.write { txn in
@@ -302,11 +351,13 @@ public final class EdgeCache: Sendable {
             let old = try txn.withValue(entries, key: key, CacheEntry.decode)
             if let blob {
                 entry.body = try blobs.commit(blob, in: txn)
+                entry.served = try served.map { try blobs.commit($0, in: txn) }
             } else if keepBody {
                 entry.body = old?.body
+                entry.served = old?.served
             }
-            if let oldBody = old?.body, !(keepBody && blob == nil) {
-                try blobs.release(oldBody, in: txn)
+            if let old, !(keepBody && blob == nil) {
+                for body in old.blobs { try blobs.release(body, in: txn) }
             }
             try txn.put(entries, key: key, value: entry.encoded())
             return entry

@@ -11,6 +11,11 @@ public struct EdgeCacheConfiguration: Sendable {
     /// Seconds to wait for an origin's status line, and the longest silence allowed within a body.
     public var readTimeout: Double
     public var userAgent: String
+    /// JavaScript bodies up to this size are held until complete and relinked when they use
+    /// root-relative specifiers; larger ones stream as they are.
+    public var maxRelinkedSize: Int = 16 << 20
+    /// When an upstream counts as down (and how often it is probed then).
+    public var health = UpstreamHealthPolicy()
 
     public init(
         upstreams: UpstreamSet = UpstreamSet(),

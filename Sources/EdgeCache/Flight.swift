@@ -4,8 +4,9 @@ import Synchronization
 
 /// How an upstream fetch turned out once its status line arrived.
 enum FlightHead: Sendable {
-    /// A 200 whose body is arriving now; readers stream it from the flight.
-    case streaming(contentType: String, contentLength: Int?)
+    /// A 200 whose body is arriving now; readers stream it from the flight. `lastModified` is the
+    /// validator the stored entry will carry, so the first answer has one too.
+    case streaming(contentType: String, contentLength: Int?, lastModified: String)
     /// A redirect, a negative answer or a revalidated entry, already in the store.
     case stored(CacheEntry)
     case failed(EdgeCacheError)

@@ -145,7 +145,9 @@ public struct DownloadListings: Sendable {
 
     /// A whole body from the edge cache (read to the end, so a miss is stored completely), and
     /// whether it was already stored. An upstream 404 is `notFound`; any other non-200 fails.
-    static func fetch(_ address: CacheAddress, from cache: EdgeCache) async throws(ImportMapError) -> (bytes: [UInt8], wasStored: Bool) {
+    /// The bytes are what Wharf serves, or with `original` the upstream's (they differ for
+    /// relinked modules).
+    static func fetch(_ address: CacheAddress, from cache: EdgeCache, original: Bool = false) async throws(ImportMapError) -> (bytes: [UInt8], wasStored: Bool) {
         do {
             let response = try await cache.lookup(address)
             switch response.entry.status {
@@ -153,7 +155,7 @@ public struct DownloadListings: Sendable {
             case 404: throw ImportMapError(.notFound, "\(address) was not found upstream")
             default: throw ImportMapError(.upstream, "\(address) answered \(response.entry.status)")
             }
-            let bytes = try await Self.collect(response.body, blobs: cache.blobs)
+            let bytes = try await Self.collect(original ? response.original : response.body, blobs: cache.blobs)
             return (bytes, response.source == .hit || response.source == .stale)
         } catch let error as ImportMapError {
             throw error

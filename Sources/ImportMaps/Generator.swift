@@ -1,4 +1,3 @@
-import Crypto
 import EdgeCache
 import Foundation
 import ModuleLexer
@@ -94,7 +93,8 @@ struct GeneratorRun {
     // MARK: versions
 
     /// The lock rule: a version already chosen that satisfies the range, else the highest match.
-    mutating func choose(_ name: String, range: String?, label: String) async throws(ImportMapError) -> PackageID {
+    /// `importedFrom` names the module that asked, for the error, as JSPM's message does.
+    mutating func choose(_ name: String, range: String?, label: String, importedFrom: String? = nil) async throws(ImportMapError) -> PackageID {
         if let range, let parsed = try? Semver.Range(range), let existing = chosen[name]?.first(where: { parsed.satisfies($0) }) {
             return PackageID(name: name, version: existing.description)!
         }
@@ -109,7 +109,7 @@ struct GeneratorRun {
             packuments[name] = versions
         }
         guard let version = VersionCatalog.pick(range, from: versions), let package = PackageID(name: name, version: version.description) else {
-            throw ImportMapError(.notFound, "Unable to resolve npm:\(label) to a valid version")
+            throw ImportMapError(.notFound, "Unable to resolve npm:\(label) to a valid version" + (importedFrom.map { " imported from \(relocate($0))" } ?? ""))
         }
         if !local.isEmpty { published.insert(package) }
         if !(chosen[name]?.contains(version) ?? false) { chosen[name, default: []].append(version) }
@@ -153,7 +153,9 @@ struct GeneratorRun {
             return bytes
         }
         do {
-            return try await DownloadListings.fetch(try DownloadListings.address(url, cache: cache), from: cache).bytes
+            // A map of CDN URLs describes (and hashes) the CDN's own bytes; a local one what Wharf serves.
+            let address = try DownloadListings.address(url, cache: cache)
+            return try await DownloadListings.fetch(address, from: cache, original: options.provider != .local).bytes
         } catch {
             throw ImportMapError(error.kind == .upstream ? .upstream : error.kind, "module not found: \(url) (\(error.message))")
         }
@@ -292,11 +294,31 @@ struct GeneratorRun {
         let (name, subpath) = Self.split(specifier)
         let range = options.resolutions[name] ?? parentManifest.dependencies[name] ?? parentManifest.peerDependencies[name]
             ?? parentManifest.optionalDependencies[name] ?? (name == parent.name ? parent.version.description : nil)
-        guard let range else { throw ImportMapError(.notFound, "\(parent) imports \(specifier), which is not among its dependencies") }
-        let package = try await choose(name, range: range, label: "\(name)@\(range)")
+        guard let range else {
+            // A dependency of that name wins over the built-in, as in Node.
+            if let builtin = NodeBuiltins.builtin(specifier) { return try await resolveBuiltin(builtin, specifier: specifier, importer: parent, url: importer) }
+            throw ImportMapError(.notFound, "\(parent) imports \(specifier), which is not among its dependencies")
+        }
+        let package = try await choose(name, range: range, label: "\(name)@\(range)", importedFrom: importer)
         let target = try await entry(package, subpath: subpath)
         record(specifier, target: target, importer: parent)
         return target
+    }
+
+    /// A Node built-in: `node:NAME` when env has node or deno (not traced), else `@jspm/core`'s
+    /// polyfill, installed at its highest version (prereleases too), as JSPM Generator does.
+    mutating func resolveBuiltin(_ builtin: String, specifier: String, importer parent: PackageID, url: String) async throws(ImportMapError) -> String? {
+        switch NodeBuiltins.target(of: builtin, env: options.env) {
+        case .runtime(let target):
+            record(specifier, target: target, importer: parent)
+            return nil
+        case .polyfill(let subpath):
+            let name = NodeBuiltins.polyfillPackage
+            let package = try await choose(name, range: options.resolutions[name] ?? "", label: name, importedFrom: url)
+            let target = try await entry(package, subpath: subpath)
+            record(specifier, target: target, importer: parent)
+            return target
+        }
     }
 
     /// Puts a dependency mapping in the shared scope, or in the importer's own scope on conflict.
@@ -365,7 +387,7 @@ struct GeneratorRun {
         }
         if options.integrity {
             members.append(("integrity", .object(traced.sorted().compactMap { url in
-                sources[url].map { (relocate(url), .string("sha384-" + Data(SHA384.hash(data: $0)).base64EncodedString())) }
+                sources[url].flatMap { Integrity.of($0, algorithm: "sha384") }.map { (relocate(url), .string($0)) }
             })))
         }
         return .object(members)

@@ -1,6 +1,7 @@
 import EdgeCache
 import Foundation
 import ModuleLexer
+import Registry
 import Storage
 
 /// Makes an import map work without the CDNs: every package its URLs point into is fetched whole
@@ -49,7 +50,7 @@ public struct MapRewriter: Sendable {
         for url in urls {
             if let (provider, package, _) = Self.locate(url) {
                 packages[PackageKey(provider: provider, package: package), default: []].insert(url)
-            } else if !untouched.contains(url) {
+            } else if !Self.isCDNPrefix(url), !untouched.contains(url) {
                 untouched.append(url)
             }
         }
@@ -69,8 +70,30 @@ public struct MapRewriter: Sendable {
         }
         let rewritten = Self.mapURLs(in: map) { url in
             Self.locate(url) == nil ? url : Self.relocate(url, to: target)
+        } keys: { key in
+            // Scopes (and prefix imports) on a CDN move with the modules they apply to.
+            Self.locate(key) != nil || Self.isCDNPrefix(key) ? Self.relocate(key, to: target) : key
         }
-        return Outcome(map: rewritten, packages: reports, errors: errors, untouched: untouched)
+        return Outcome(map: await servedIntegrity(in: rewritten, from: map, target: target), packages: reports, errors: errors, untouched: untouched)
+    }
+
+    /// Integrity values hash what their URL serves: where Wharf serves other bytes than the CDN's
+    /// (a relinked module), the moved URL gets the hash of Wharf's bytes, in the same algorithm.
+    private func servedIntegrity(in rewritten: JSONValue, from map: JSONValue, target: String) async -> JSONValue {
+        var replaced: [String: String] = [:]
+        for (url, value) in map["integrity"]?.objectMembers ?? [] {
+            guard Self.locate(url) != nil, let old = value.stringValue, let dash = old.firstIndex(of: "-"),
+                  let address = try? DownloadListings.address(url, cache: cache),
+                  let response = try? await cache.lookup(address), response.entry.served != nil,
+                  let bytes = try? await DownloadListings.collect(response.body, blobs: cache.blobs),
+                  let hash = Integrity.of(bytes, algorithm: String(old[..<dash]))
+            else { continue }
+            replaced[Self.relocate(url, to: target)] = hash
+        }
+        guard !replaced.isEmpty, case .object(var members) = rewritten,
+              let index = members.firstIndex(where: { $0.0 == "integrity" }), case .object(let entries) = members[index].1 else { return rewritten }
+        members[index].1 = .object(entries.map { url, value in (url, replaced[url].map(JSONValue.string) ?? value) })
+        return .object(members)
     }
 
     /// Brings every file of `package` (jspm.io layout) into the store: the build request.
@@ -183,6 +206,15 @@ public struct MapRewriter: Sendable {
         return Provider.locate(host: host, path: Substring(components.percentEncodedPath))
     }
 
+    /// A URL on a CDN host Wharf knows that names no package file: an origin (`https://ga.jspm.io/`),
+    /// a registry prefix (`https://ga.jspm.io/npm:`) or a package base. Map keys of this kind are
+    /// scopes and prefixes that must move with the modules under them.
+    static func isCDNPrefix(_ url: String) -> Bool {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              scheme == "https" || scheme == "http", let host = components.host?.lowercased() else { return false }
+        return Provider.allCases.contains { $0.host == host } && url.hasSuffix("/")
+    }
+
     static func relocate(_ url: String, to target: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }
         return target + "/" + url[schemeEnd.upperBound...]
@@ -198,16 +230,17 @@ public struct MapRewriter: Sendable {
         for (url, _) in map["integrity"]?.objectMembers ?? [] { body(url) }
     }
 
-    /// The same map with those URLs passed through `transform`; keys, order and everything else kept.
-    static func mapURLs(in map: JSONValue, _ transform: (String) -> String) -> JSONValue {
+    /// The same map with those URLs passed through `transform`, and the keys of `imports` and
+    /// `scopes` (specifiers, scope URLs) through `keys`; order and everything else kept.
+    static func mapURLs(in map: JSONValue, _ transform: (String) -> String, keys: (String) -> String = { $0 }) -> JSONValue {
         guard case .object(let members) = map else { return map }
         return .object(members.map { key, value in
             switch key {
             case "imports":
-                return (key, Self.mapValues(value, transform))
+                return (key, Self.mapValues(value, transform, keys: keys))
             case "scopes":
                 guard case .object(let scopes) = value else { return (key, value) }
-                return (key, .object(scopes.map { (transform($0.0), Self.mapValues($0.1, transform)) }))
+                return (key, .object(scopes.map { (keys($0.0), Self.mapValues($0.1, transform, keys: keys)) }))
             case "integrity":
                 guard case .object(let entries) = value else { return (key, value) }
                 return (key, .object(entries.map { (transform($0.0), $0.1) }))
@@ -217,11 +250,11 @@ public struct MapRewriter: Sendable {
         })
     }
 
-    private static func mapValues(_ value: JSONValue, _ transform: (String) -> String) -> JSONValue {
+    private static func mapValues(_ value: JSONValue, _ transform: (String) -> String, keys: (String) -> String) -> JSONValue {
         guard case .object(let entries) = value else { return value }
         return .object(entries.map { key, value in
-            if case .string(let url) = value { return (key, .string(transform(url))) }
-            return (key, value)
+            if case .string(let url) = value { return (keys(key), .string(transform(url))) }
+            return (keys(key), value)
         })
     }
 }

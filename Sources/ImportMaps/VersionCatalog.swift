@@ -17,7 +17,13 @@ struct VersionCatalog: Sendable {
     func versions(of name: String) async throws(ImportMapError) -> Versions {
         if cache.configuration.offline { return try cachedVersions(of: name) }
         let address = CacheAddress(host: "registry.npmjs.org", path: "/\(name)", query: nil)
-        let bytes = try await DownloadListings.fetch(address, from: cache).bytes
+        let bytes: [UInt8]
+        do {
+            bytes = try await DownloadListings.fetch(address, from: cache).bytes
+        } catch where error.kind == .notFound {
+            // No such package: no versions, so the caller answers JSPM's "Unable to resolve" message.
+            return Versions(all: [], distTags: [:])
+        }
         guard let json = try? JSONValue.parse(bytes), let versions = json["versions"]?.objectMembers else {
             throw ImportMapError(.upstream, "the npm registry sent an unreadable packument for \(name)")
         }

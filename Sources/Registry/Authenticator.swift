@@ -51,7 +51,7 @@ public final class Authenticator: Sendable {
         let key = StoreKey.make("auth.jwt_secret")
         if let existing = try environment.read({ try $0.get(meta, key: key) }) { return existing }
         let fresh = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
-        return try environment.writeNow { txn in
+        return try environment.writeNow(durable: true) { txn in
             if let raced = try txn.get(meta, key: key) { return raced }
             try txn.put(meta, key: key, value: fresh)
             return fresh

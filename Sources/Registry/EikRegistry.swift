@@ -100,7 +100,7 @@ public final class EikRegistry: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            try await environment.write { txn in
+            try await environment.write(durable: true) { txn in
                 if try txn.contains(versions, key: versionKey) {
                     throw RegistryError(.conflict, "\(type.rawValue)/\(name)/\(record.version) exists already")
                 }
@@ -217,7 +217,7 @@ public final class EikRegistry: Sendable {
         let aliasKey = Self.key(type, name.value, String(major)), versionKey = Self.key(type, name.value, version.description)
         let aliases = aliases, versions = versions, label = "\(type.rawValue)/\(name)/v\(major)"
         do {
-            try await environment.write { txn in
+            try await environment.write(durable: true) { txn in
                 let exists = try txn.contains(aliases, key: aliasKey)
                 if change == .update && !exists {
                     throw RegistryError(.notFound, "alias \(label) does not exist; create it with PUT")
@@ -244,7 +244,7 @@ public final class EikRegistry: Sendable {
         let aliasKey = Self.key(type, name.value, String(major)), aliases = aliases
         let deleted: Bool
         do {
-            deleted = try await environment.write { txn in try txn.delete(aliases, key: aliasKey) }
+            deleted = try await environment.write(durable: true) { txn in try txn.delete(aliases, key: aliasKey) }
         } catch {
             throw RegistryError(.storage, "could not delete alias: \(error)")
         }

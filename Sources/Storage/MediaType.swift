@@ -23,4 +23,10 @@ public enum MediaType {
         default: return "application/octet-stream"
         }
     }
+
+    /// `text/javascript`, `application/javascript`, `application/x-javascript`, `…ecmascript`: a module.
+    public static func isJavaScript(_ contentType: String) -> Bool {
+        let type = contentType.prefix { $0 != ";" }.lowercased()
+        return type.hasSuffix("/javascript") || type.hasSuffix("/x-javascript") || type.hasSuffix("/ecmascript")
+    }
 }

@@ -43,7 +43,7 @@ public final class StoreEnvironment: @unchecked Sendable {
         }
         let meta = try table("meta")
         let expected = Self.formatVersion
-        let found: String? = try writeNow { txn in
+        let found: String? = try writeNow(durable: true) { txn in
             if let existing = try txn.get(meta, key: StoreKey.make("format")) {
                 return String(decoding: existing, as: UTF8.self)
             }
@@ -120,17 +120,31 @@ public final class StoreEnvironment: @unchecked Sendable {
 
     /// Runs `body` in a write transaction on the writer queue and commits it. On a full map the
     /// transaction is aborted, the map doubled and `body` run again, so no caller ever sees it.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (borrowing WriteTransaction) throws -> T) async throws -> T {
+    /// `durable`: the commit (and every one before it) is on disk when this returns; use it for what
+    /// a client is told is done (publishes, tokens). Without it a power cut may undo the last commit.
+    public func write<T: Sendable>(durable: Bool = false, _ body: @escaping @Sendable (borrowing WriteTransaction) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             writer.async {
-                continuation.resume(with: Result { try self.runWrite(body) })
+                continuation.resume(with: Result { try self.runWrite(durable: durable, body) })
             }
         }
     }
 
     /// The synchronous form, for start-up and command-line tools; never call it from the writer.
-    public func writeNow<T>(_ body: (borrowing WriteTransaction) throws -> T) throws -> T {
-        try writer.sync { try runWrite(body) }
+    public func writeNow<T>(durable: Bool = false, _ body: (borrowing WriteTransaction) throws -> T) throws -> T {
+        try writer.sync { try runWrite(durable: durable, body) }
+    }
+
+    private func runWrite<T>(durable: Bool, _ body: (borrowing WriteTransaction) throws -> T) throws -> T {
+        let value = try runWrite(body)
+        if durable {
+            try gate.withShared {
+                try ensureOpen("sync")
+                try check(mdb_env_sync(env, 1), "sync")
+            }
+            options.onSync?()
+        }
+        return value
     }
 
     private func runWrite<T>(_ body: (borrowing WriteTransaction) throws -> T) throws -> T {

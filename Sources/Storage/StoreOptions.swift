@@ -8,12 +8,20 @@ public struct StoreOptions: Sendable {
     public var chunkSize: Int
     /// Skip the fsync of the meta page on commit: a process crash loses nothing, a power cut may
     /// lose the last transaction but never corrupts the store.
+    /// Writes made with `durable: true` are flushed to disk before they return either way.
     public var durableMetaSync: Bool
+    /// Called on the writer after each durable write is on disk, before the write returns: a test
+    /// records it to see that a registry answered only what a power cut cannot take back.
+    public var onSync: (@Sendable () -> Void)?
 
-    public init(mapSize: Int = 1 << 30, maxReaders: UInt32 = 1024, chunkSize: Int = 1 << 20, durableMetaSync: Bool = false) {
+    public init(
+        mapSize: Int = 1 << 30, maxReaders: UInt32 = 1024, chunkSize: Int = 1 << 20, durableMetaSync: Bool = false,
+        onSync: (@Sendable () -> Void)? = nil
+    ) {
         self.mapSize = mapSize
         self.maxReaders = maxReaders
         self.chunkSize = chunkSize
         self.durableMetaSync = durableMetaSync
+        self.onSync = onSync
     }
 }

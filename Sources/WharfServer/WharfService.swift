@@ -26,6 +26,10 @@ public struct WharfService: Sendable {
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         onReady: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
+        let weakKeys = configuration.usersWithWeakKeys
+        if !weakKeys.isEmpty {
+            logger.warning("weak keys: change the key of \(weakKeys.joined(separator: ", ")) in proxy.conf; Wharf refuses to listen beyond loopback with them")
+        }
         let environment = try StoreEnvironment(path: configuration.dataDirectory, options: configuration.storeOptions)
         defer { environment.close() }
         let blobs = try BlobStore(environment: environment)

@@ -1,8 +1,28 @@
+import Synchronization
 import Testing
 import WharfTestSupport
 @testable import Storage
 
 @Suite struct StoreEnvironmentTests {
+    /// A durable write is on disk (mdb_env_sync) before it returns; an ordinary one is not synced.
+    @Test func durableWritesAreSyncedBeforeTheyReturn() async throws {
+        let dir = TemporaryDirectory()
+        let syncs = Mutex(0)
+        let env = try StoreEnvironment(path: dir.path, options: StoreOptions(onSync: { syncs.withLock { $0 += 1 } }))
+        let table = try env.table("things")
+        let atOpen = syncs.withLock { $0 }
+        try await env.write { txn in try txn.put(table, key: StoreKey.make("cache"), value: [1]) }
+        #expect(syncs.withLock { $0 } == atOpen)
+        let seenInside = try await env.write(durable: true) { txn in
+            try txn.put(table, key: StoreKey.make("published"), value: [2])
+            return syncs.withLock { $0 }
+        }
+        #expect(seenInside == atOpen, "the sync follows the commit")
+        #expect(syncs.withLock { $0 } == atOpen + 1, "and happens before the write returns")
+        try env.writeNow(durable: true) { txn in try txn.put(table, key: StoreKey.make("token"), value: [3]) }
+        #expect(syncs.withLock { $0 } == atOpen + 2)
+    }
+
     @Test func putGetScanDeleteRoundTrip() async throws {
         let dir = TemporaryDirectory()
         let env = try StoreEnvironment(path: dir.path)

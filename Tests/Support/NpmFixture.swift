@@ -39,6 +39,28 @@ public enum NpmFixture {
             "0.9.0": ["package.json": #"{"name":"pre","version":"0.9.0","main":"index.js"}"#, "index.js": "export const v = '0.9.0';\n"],
             "1.0.0-beta.1": ["package.json": #"{"name":"pre","version":"1.0.0-beta.1","main":"index.js"}"#, "index.js": "export const v = 'beta';\n"],
         ],
+        // Node built-ins: a package that imports them without listing them, a dependency named
+        // like one, and @jspm/core's polyfills (the highest version, a prerelease, is the one used).
+        "uses-builtins": ["1.0.0": [
+            "package.json": #"{"name":"uses-builtins","version":"1.0.0","exports":"./index.js","dependencies":{"events":"^3.0.0"}}"#,
+            "index.js": "import { randomUUID } from 'crypto';\nimport { readFile } from 'node:fs/promises';\nimport { EventEmitter } from 'events';\nexport const id = randomUUID() + ' ' + typeof readFile + ' ' + EventEmitter.name;\n",
+        ]],
+        "events": ["3.3.0": [
+            "package.json": #"{"name":"events","version":"3.3.0","main":"events.js"}"#,
+            "events.js": "export class EventEmitter {}\n",
+        ]],
+        "@jspm/core": [
+            "2.0.1": [
+                "package.json": #"{"name":"@jspm/core","version":"2.0.1","exports":{"./nodelibs/*":{"node":"./nodelibs/node/*.js","default":"./nodelibs/browser/*.js"}}}"#,
+                "nodelibs/browser/crypto.js": "export const randomUUID = () => 'old';\n",
+            ],
+            "2.1.0-beta.1": [
+                "package.json": #"{"name":"@jspm/core","version":"2.1.0-beta.1","exports":{"./nodelibs/*":{"node":"./nodelibs/node/*.js","default":"./nodelibs/browser/*.js"}}}"#,
+                "nodelibs/browser/crypto.js": "import { hex } from './chunk-hex.js';\nexport const randomUUID = () => 'uuid-' + hex;\n",
+                "nodelibs/browser/chunk-hex.js": "export const hex = 'beef';\n",
+                "nodelibs/browser/fs.js": "export const readFile = async () => '';\nexport default { readFile };\n",
+            ],
+        ],
         "shared": [
             "1.0.0": ["package.json": #"{"name":"shared","version":"1.0.0","module":"esm/index.js","main":"cjs/index.js"}"#, "esm/index.js": "export default 'shared 1.0.0';\n"],
             "1.1.0": ["package.json": #"{"name":"shared","version":"1.1.0","module":"esm/index.js","main":"cjs/index.js"}"#, "esm/index.js": "export default 'shared 1.1.0';\n"],

@@ -29,6 +29,7 @@ struct CDNFixture {
     static let routes: [String: TestOrigin.Handler] = [
             "/npm:fixture@1.0.0/small.js": TestOrigin.file(Self.small),
             "/npm:fixture@1.0.0/slow.js": TestOrigin.stream(size: 512 << 10, chunk: 16 << 10, delay: .milliseconds(10)),
+            "/npm:fixture@1.0.0/slow.bin": TestOrigin.stream(size: 512 << 10, chunk: 16 << 10, delay: .milliseconds(10)),
             "/npm:fixture@1.0.0/big.bin": TestOrigin.stream(size: 3 << 20),
             "/npm:fixture@1.0.0/cut.js": { _, attempt in
                 CDNFixture.cutResponse(total: 100_000, cutAt: attempt == 1 ? 40_000 : nil)

@@ -1,5 +1,9 @@
+import EdgeCache
 import Foundation
+import Hummingbird
+import Synchronization
 import Testing
+import WharfServer
 import WharfTestSupport
 
 /// `GET/HEAD /cdn/{host}/{path…}` end to end: a real origin on 127.0.0.1, Wharf in front of it.
@@ -24,8 +28,9 @@ import WharfTestSupport
             #expect(hit.header("cache-control") == "public, max-age=31536000, immutable")
             let etag = try #require(hit.header("etag"))
             #expect(etag.hasPrefix("\"") && etag.count == 66)
-            // A streamed miss has no ETag yet: the content hash is known only after the last byte.
-            #expect(miss.header("etag") == nil)
+            // A module is complete before its first answer (it may need relinking), so even the miss has its ETag.
+            #expect(miss.header("etag") == etag)
+            #expect(miss.header("last-modified") != nil && miss.header("last-modified") == hit.header("last-modified"))
 
             let head = try await fixture.client.request(fixture.wharf.baseURL + path, method: .HEAD)
             #expect(head.status == 200)
@@ -39,6 +44,82 @@ import WharfTestSupport
             #expect(notModified.header("etag") == etag)
             #expect(try await fixture.get(path, headers: [("If-None-Match", "*")]).status == 304)
             #expect(try await fixture.get(path, headers: [("If-None-Match", "\"other\"")]).status == 200)
+        }
+    }
+
+    /// A page that loads a file twice in quick succession: every 200, the streamed first one and
+    /// the one joined to it included, carries a validator that a later conditional request honours.
+    @Test func everyAnswerOfACacheableFileCarriesAValidator() async throws {
+        try await CDNFixture.with { fixture in
+            let url = fixture.wharf.baseURL + "/cdn/ga.jspm.io/npm:fixture@1.0.0/slow.bin"
+            let client = fixture.client
+            async let first = client.get(url)
+            try await Task.sleep(for: .milliseconds(30))
+            async let second = client.get(url)
+            let answers = try await [first, second]
+            #expect(answers.map(\.status) == [200, 200])
+            #expect(Set(answers.compactMap { $0.header("x-cache") }).isSubset(of: ["MISS", "MISS-SHARED", "HIT"]))
+            #expect(answers[0].header("x-cache") == "MISS", "the first answer is streamed")
+            for answer in answers {
+                let modified = try #require(answer.header("last-modified"), "every 200 has a validator")
+                #expect(HTTPDate.parse(modified) != nil)
+                let again = try await client.get(url, headers: [("If-Modified-Since", modified)])
+                #expect(again.status == 304)
+                #expect(again.body.isEmpty)
+            }
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/slow.bin") == 1)
+            let earlier = HTTPDate.format(Date().timeIntervalSince1970 - 86400 * 365)
+            #expect(try await client.get(url, headers: [("If-Modified-Since", earlier)]).status == 200)
+            #expect(try await client.get(url, headers: [("If-Modified-Since", "yesterday")]).status == 200, "an unreadable date is ignored")
+            let etag = try #require(try await client.get(url).header("etag"))
+            #expect(try await client.get(url, headers: [("If-None-Match", "\"other\""), ("If-Modified-Since", answers[0].header("last-modified")!)]).status == 200,
+                    "If-None-Match decides when both are sent")
+            #expect(try await client.get(url, headers: [("If-None-Match", etag)]).status == 304)
+        }
+    }
+
+    /// Without a network, each miss used to wait the whole timeout. After `max_fails` attempts
+    /// without an answer the upstream is down: stale copies and 502s come at once, and a probe
+    /// brings it back when it answers again.
+    @Test func anUpstreamThatStopsAnsweringIsMarkedDownAndProbed() async throws {
+        let hanging = Atomic<Bool>(false)
+        let hang: TestOrigin.Handler = { _, _ in
+            while hanging.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(20)) }
+            return Response(status: .ok, headers: [.contentType: "text/javascript"], body: ResponseBody(byteBuffer: ByteBuffer(string: "export default 1;\n")))
+        }
+        var routes = CDNFixture.routes
+        for path in ["/", "/npm:fixture@1.0.0/a.js", "/npm:fixture@1.0.0/b.js", "/npm:fixture@1.0.0/c.js"] { routes[path] = hang }
+        try await CDNFixture.with(routes: routes, configure: { configuration in
+            configuration.readTimeout = 1
+            configuration.upstreamHealth = UpstreamHealthPolicy(maxFails: 2, failTimeout: .seconds(60), probeInterval: .milliseconds(100))
+        }) { fixture in
+            let mutable = "/cdn/ga.jspm.io/npm:fixture/index.js"
+            #expect(try await fixture.get(mutable).status == 200)
+            hanging.store(true, ordering: .relaxed)
+            #expect(try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/a.js").status == 502)
+            #expect(try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/b.js").status == 502)
+
+            // Down now: nothing more is sent to it.
+            let refused = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/c.js")
+            #expect(refused.status == 502)
+            #expect((refused.json?["error"] as? String)?.contains("ga.jspm.io is down") == true, "\(refused.text)")
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/c.js") == 0)
+            let indexRequests = fixture.origin.count("/npm:fixture/index.js")
+            let stale = try await fixture.get(mutable)
+            #expect(stale.status == 200)
+            #expect(stale.header("x-cache") == "STALE")
+            #expect(fixture.origin.count("/npm:fixture/index.js") == indexRequests)
+            #expect(try await fixture.get("/metrics").text.contains(#"wharf_upstream_up{host="ga.jspm.io"} 0"#))
+
+            hanging.store(false, ordering: .relaxed)
+            var metrics = ""
+            for _ in 0..<200 where !metrics.contains(#"wharf_upstream_up{host="ga.jspm.io"} 1"#) {
+                try await Task.sleep(for: .milliseconds(50))
+                metrics = try await fixture.get("/metrics").text
+            }
+            #expect(metrics.contains(#"wharf_upstream_up{host="ga.jspm.io"} 1"#), "the probe saw it answer")
+            #expect(try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/c.js").status == 200)
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/c.js") == 1)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Registry
+import Synchronization
 import Tarball
 import Testing
 import WharfTestSupport
@@ -63,6 +64,26 @@ import WharfTestSupport
                 #expect(response.header("cache-control") == "no-store", "\(label)")
             }
             #expect(try await eik.get("/pkg/fuzz").status == 404, "nothing was published")
+        }
+    }
+
+    /// What a registry route acknowledges is on disk before the answer is written: the store's sync
+    /// hook records each durable commit, the test what it was answered, in one ordered log.
+    @Test func aPublishIsOnDiskBeforeItIsAnswered() async throws {
+        let log = Mutex<[String]>([])
+        try await EikFixture.with(configure: { $0.onStoreSync = { log.withLock { $0.append("sync") } } }) { eik in
+            let token = try await eik.login()
+            log.withLock { $0.removeAll() }
+            let published = try await eik.publish("/pkg/durable/1.0.0", archive: EikFixture.package(), token: token)
+            #expect(published.status == 303)
+            log.withLock { $0.append("answer: publish") }
+            let alias = try await eik.send("PUT", "/pkg/durable/v1", fields: [.init("version", "1.0.0")], token: token)
+            #expect(alias.status == 303)
+            log.withLock { $0.append("answer: alias") }
+            let events = log.withLock { $0 }
+            let publishAnswer = try #require(events.firstIndex(of: "answer: publish"))
+            #expect(events[..<publishAnswer].contains("sync"), "\(events)")
+            #expect(events[publishAnswer...].dropFirst().first == "sync", "the alias, too, is synced before its answer: \(events)")
         }
     }
 

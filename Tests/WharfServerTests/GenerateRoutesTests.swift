@@ -70,6 +70,10 @@ import WharfTestSupport
             let unresolvable = try await generate(cdn, "install=app-lib@%5E9")
             #expect(unresolvable.status == 404)
             #expect(unresolvable.json?["error"] as? String == "Unable to resolve npm:app-lib@^9 to a valid version")
+            // A package the registry does not know: JSPM's message, never an upstream URL of Wharf's.
+            let unknown = try await generate(cdn, "install=no-such-package")
+            #expect(unknown.status == 404)
+            #expect(unknown.json?["error"] as? String == "Unable to resolve npm:no-such-package to a valid version", "\(unknown.text)")
             #expect(try await generate(cdn, "install=app-lib/private/x").status == 404)
             #expect(try await generate(cdn, "install=app-lib&env=require").status == 400)
             #expect(try await generate(cdn, "install=").status == 400)
@@ -139,6 +143,32 @@ import WharfTestSupport
             let app = try #require(graph["https://ga.jspm.io/npm:app-lib@1.0.0/"]?["browser.js"])
             #expect(app["staticDeps"] == [Self.url("shared@1.1.0", "esm/index.js")])
             #expect(app["dynamicDeps"] == [Self.url("dyn@1.0.0", "index.js")])
+        }
+    }
+
+    /// Built-ins map as JSPM Generator maps them: `node:NAME` for node and deno, else `@jspm/core`'s
+    /// `./nodelibs/NAME` (its highest version, prereleases too); a dependency of that name wins.
+    @Test func nodeBuiltinsMapToNodeOrToJSPMCore() async throws {
+        try await CDNFixture.with(routes: Self.routes) { cdn in
+            let node = try await generate(cdn, "install=uses-builtins&env=production,node,module")
+            #expect(node.status == 200, "\(node.text)")
+            let nodeScope = ((node.json?["map"] as? [String: Any])?["scopes"] as? [String: [String: String]])?["https://ga.jspm.io/"]
+            #expect(nodeScope == ["crypto": "node:crypto", "node:fs/promises": "node:fs/promises", "events": Self.url("events@3.3.0", "events.js")])
+            #expect(node.json?["staticDeps"] as? [String] == [Self.url("uses-builtins@1.0.0", "index.js"), Self.url("events@3.3.0", "events.js")])
+            let deno = try await generate(cdn, "install=uses-builtins&env=deno,module")
+            #expect((((deno.json?["map"] as? [String: Any])?["scopes"] as? [String: [String: String]])?["https://ga.jspm.io/"])?["crypto"] == "node:crypto")
+
+            for provider in ["jspm.io", "unpkg"] {
+                let browser = try await generate(cdn, "install=uses-builtins&env=browser,production,module&provider=\(provider)")
+                #expect(browser.status == 200, "\(browser.text)")
+                let root = provider == "unpkg" ? "https://unpkg.com/" : "https://ga.jspm.io/"
+                let core = provider == "unpkg" ? "https://unpkg.com/@jspm/core@2.1.0-beta.1/" : "https://ga.jspm.io/npm:@jspm/core@2.1.0-beta.1/"
+                let scope = ((browser.json?["map"] as? [String: Any])?["scopes"] as? [String: [String: String]])?[root]
+                #expect(scope?["crypto"] == core + "nodelibs/browser/crypto.js")
+                #expect(scope?["node:fs/promises"] == core + "nodelibs/browser/fs.js", "a subpathed built-in uses its first segment")
+                #expect(scope?["events"] == root + (provider == "unpkg" ? "events@3.3.0/events.js" : "npm:events@3.3.0/events.js"))
+                #expect((browser.json?["staticDeps"] as? [String])?.contains(core + "nodelibs/browser/chunk-hex.js") == true, "the polyfills are traced")
+            }
         }
     }
 

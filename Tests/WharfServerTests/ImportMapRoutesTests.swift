@@ -233,10 +233,40 @@ import WharfTestSupport
             let packages = try #require(response.json?["packages"] as? [[String: Any]])
             #expect(packages.first?["files"] as? Int == 4)
             await cdn.originServer.stop()
+            // Served under /cdn/esm.sh/, root-relative specifiers become relative (so they stay
+            // under it); everything else of each module, and modules without them, are as sent.
+            let relinked = [
+                "/react@18.2.0": "/* esm.sh - react@18.2.0 */\nexport * from \"./v135/react@18.2.0/es2022/react.mjs\";\nexport { default } from \"./v135/react@18.2.0/es2022/react.mjs\";\n",
+                "/v135/react@18.2.0/es2022/react.mjs": "import \"../../scheduler@0.23.0/es2022/scheduler.mjs\";\nconst lazy = () => import(\"./chunk.mjs\");\nconst dyn = (x) => import(x);\nexport default 1;\n",
+            ]
             for (path, text) in Self.modules {
                 let served = try await cdn.get("/cdn/esm.sh" + path)
-                #expect(served.text == text, "\(path)")
+                #expect(served.text == relinked[path] ?? text, "\(path)")
+                #expect(served.header("etag") == "\"" + SHA256.hash(data: served.body).map { String(format: "%02x", $0) }.joined() + "\"", "the ETag follows the served bytes")
             }
+        }
+    }
+
+    /// The store keeps esm.sh's bytes: an integrity value of the CDN URL is checked against them,
+    /// and the moved URL gets the hash of what Wharf serves.
+    @Test func integrityOfARelinkedModuleFollowsTheServedBytes() async throws {
+        var routes: [String: TestOrigin.Handler] = [:]
+        for (path, text) in Self.modules { routes[path] = TestOrigin.file(Array(text.utf8)) }
+        try await CDNFixture.with(routes: routes) { cdn in
+            let original = Array(Self.modules["/react@18.2.0"]!.utf8)
+            let scheduler = Array(Self.modules["/v135/scheduler@0.23.0/es2022/scheduler.mjs"]!.utf8)
+            let sri = { (bytes: [UInt8]) in "sha384-" + Data(SHA384.hash(data: bytes)).base64EncodedString() }
+            let map: [String: Any] = ["map": [
+                "imports": ["react": "https://esm.sh/react@18.2.0", "scheduler": "https://esm.sh/v135/scheduler@0.23.0/es2022/scheduler.mjs"],
+                "integrity": ["https://esm.sh/react@18.2.0": sri(original), "https://esm.sh/v135/scheduler@0.23.0/es2022/scheduler.mjs": sri(scheduler)],
+            ]]
+            let response = try await cdn.client.request(cdn.wharf.baseURL + "/rewrite", method: .POST, body: Array(try JSONSerialization.data(withJSONObject: map)))
+            #expect(response.status == 200, "\(response.text)")
+            let integrity = try #require((response.json?["map"] as? [String: Any])?["integrity"] as? [String: String])
+            let served = try await cdn.get("/cdn/esm.sh/react@18.2.0")
+            #expect(served.body != original)
+            #expect(integrity["http://wharf.test/cdn/esm.sh/react@18.2.0"] == sri(served.body))
+            #expect(integrity["http://wharf.test/cdn/esm.sh/v135/scheduler@0.23.0/es2022/scheduler.mjs"] == sri(scheduler), "unchanged bytes keep their value")
         }
     }
 }

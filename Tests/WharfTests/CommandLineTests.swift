@@ -89,6 +89,26 @@ import WharfTestSupport
         #expect(upstream.output.contains("HOST=ORIGIN"), "\(upstream.output)")
     }
 
+    /// The admin key proxy.conf ships (or any short key) never guards a server other machines can
+    /// reach: `serve` refuses to listen beyond loopback with it, and warns on loopback.
+    @Test func theShippedDefaultKeyIsRefusedBeyondLoopback() async throws {
+        let dir = TemporaryDirectory("cli-key")
+        let file = dir.path + "/proxy.conf"
+        try "[[auth.users]]\nname = \"admin\"\nkey = \"change_me\"\nadmin = true\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let open = try await WharfProcess.run(["serve", "--config", file, "--data", dir.path + "/store", "--listen", "0.0.0.0:0"])
+        #expect(open.status != 0)
+        #expect(open.output.contains("the key of 'admin' is the shipped default"), "\(open.output)")
+
+        try "[[auth.users]]\nname = \"ci\"\nkey = \"short\"\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let short = try await WharfProcess.run(["serve", "--config", file, "--data", dir.path + "/store", "--listen", "0.0.0.0:0"])
+        #expect(short.status != 0)
+        #expect(short.output.contains("'ci'"), "\(short.output)")
+
+        let (loopback, _) = try await WharfProcess.serve(["--config", file, "--data", dir.path + "/store"])
+        #expect(loopback.text.contains("weak keys: change the key of ci"), "\(loopback.text)")
+        await loopback.stop()
+    }
+
     /// A 200 MiB file goes through in chunks: Wharf's heap stays far below the file's size on the
     /// miss (streamed while stored) and on the hit (read back chunk by chunk).
     @Test func aLargeFileStreamsWithBoundedMemory() async throws {

@@ -47,7 +47,8 @@ public final class JSRAuthorizations: Sendable {
 
     // MARK: device flow
 
-    /// `verificationBase` is the public URL, without a trailing slash.
+    /// `verificationBase` is the public URL, without a trailing slash. The verification URL is the
+    /// bare page, as jsr.io answers it: deno prints `{verificationUrl}?code={code}` itself.
     public func start(challenge: String, permissions: [JSRPermission]?, verificationBase: String, now: Date = Date()) async throws(JSRError) -> JSRAuthorizationStart {
         guard !challenge.isEmpty, challenge.count <= 256 else { throw JSRError(.malformedRequest, "challenge must be a non-empty string") }
         if let permissions {
@@ -67,7 +68,7 @@ public final class JSRAuthorizations: Sendable {
             try txn.put(codes, key: Array(code.utf8), value: hash)
         }
         return JSRAuthorizationStart(
-            verificationUrl: "\(verificationBase)/auth?code=\(code)", code: code, exchangeToken: exchangeToken,
+            verificationUrl: "\(verificationBase)/auth", code: code, exchangeToken: exchangeToken,
             pollInterval: 2, expiresAt: JSRTime.format(expires)
         )
     }

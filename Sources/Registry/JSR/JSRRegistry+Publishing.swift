@@ -167,7 +167,7 @@ extension JSRRegistry {
         let dependents = dependents, queue = queue, tasks = tasks
         let usesNpm = prepared.dependencies.contains { $0.kind == .npm }
         return try await StagedBlob.withStaged(prepared.files.map(\.bytes), in: blobs) { bodies in
-            try await environment.write { txn in
+            try await environment.write(durable: true) { txn in
                 if try txn.contains(versions, key: Self.key(scope, name, version)) {
                     throw JSRTaskError("duplicateVersionPublish", "@\(scope)/\(name)@\(version) was published by another task")
                 }

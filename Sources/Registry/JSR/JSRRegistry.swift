@@ -44,7 +44,7 @@ public final class JSRRegistry: Sendable {
         versionTasks = try environment.table("jsr.version_tasks")
         let meta = try environment.table("meta")
         let sinceKey = StoreKey.make("jsr.since")
-        let since = try environment.writeNow { txn in
+        let since = try environment.writeNow(durable: true) { txn in
             if let stored = try txn.get(meta, key: sinceKey) { return String(decoding: stored, as: UTF8.self) }
             let now = JSRTime.format(Date())
             try txn.put(meta, key: sinceKey, value: Array(now.utf8))
@@ -147,7 +147,7 @@ public final class JSRRegistry: Sendable {
 
     func write<T: Sendable>(_ action: String, _ body: @escaping @Sendable (borrowing WriteTransaction) throws -> T) async throws(JSRError) -> T {
         do {
-            return try await environment.write(body)
+            return try await environment.write(durable: true, body)
         } catch {
             throw JSRError.storage(action, error)
         }

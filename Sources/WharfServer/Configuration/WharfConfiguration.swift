@@ -19,12 +19,16 @@ public struct WharfConfiguration: Sendable {
     public var accessLog = true
 
     public var mapSize = 1 << 30
+    /// Called once a durable write is on disk (not from proxy.conf: a hook for tests).
+    public var onStoreSync: (@Sendable () -> Void)?
     public var maxObjectSize = 100 << 20
 
     public var minimumFreshness: Double = 60
     public var negativeLifetime: Double = 60
     public var connectTimeout: Double = 10
     public var readTimeout: Double = 30
+    /// After `max_fails` failed attempts within `fail_timeout` an upstream is down, probed every `probe_interval`.
+    public var upstreamHealth = UpstreamHealthPolicy()
     /// `GET /build/pkg@v?token=…` with this token purges the package first; empty: never.
     public var rebuildToken = ""
 
@@ -136,6 +140,9 @@ public struct WharfConfiguration: Sendable {
             case "connect_timeout": connectTimeout = try Quantities.seconds(value, key: "cache.connect_timeout")
             case "read_timeout": readTimeout = try Quantities.seconds(value, key: "cache.read_timeout")
             case "rebuild_token": rebuildToken = try Self.string(value, key: "cache.rebuild_token")
+            case "max_fails": upstreamHealth.maxFails = try Self.count(value, key: "cache.max_fails")
+            case "fail_timeout": upstreamHealth.failTimeout = .seconds(try Quantities.seconds(value, key: "cache.fail_timeout"))
+            case "probe_interval": upstreamHealth.probeInterval = .seconds(try Quantities.seconds(value, key: "cache.probe_interval"))
             default: throw ConfigurationError("unknown key 'cache.\(key)'")
             }
         }
@@ -231,20 +238,42 @@ public struct WharfConfiguration: Sendable {
         }
         if maxObjectSize <= 0 { throw ConfigurationError("store.max_object_size must be positive") }
         if mapSize < 1 << 20 { throw ConfigurationError("store.map_size must be at least 1 MiB") }
+        if !listensOnLoopbackOnly, let user = usersWithWeakKeys.first {
+            throw ConfigurationError(
+                "auth.users: the key of '\(user)' is the shipped default or shorter than \(Self.minimumKeyLength) characters; "
+                    + "set a real key before listening on \(listenHost), which other machines can reach"
+            )
+        }
+    }
+
+    /// Keys shorter than this (or the shipped `change_me`) are refused off loopback, warned about on it.
+    public static let minimumKeyLength = 12
+
+    /// Users whose key anyone could guess: the one proxy.conf ships, or a short one.
+    public var usersWithWeakKeys: [String] {
+        users.filter { $0.key == "change_me" || $0.key.count < Self.minimumKeyLength }.map(\.name)
+    }
+
+    /// True when only this machine can connect: 127.0.0.0/8, ::1 or localhost.
+    public var listensOnLoopbackOnly: Bool {
+        let host = listenHost.lowercased()
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     // MARK: derived settings
 
-    public var storeOptions: StoreOptions { StoreOptions(mapSize: mapSize) }
+    public var storeOptions: StoreOptions { StoreOptions(mapSize: mapSize, onSync: onStoreSync) }
 
     public var edgeCache: EdgeCacheConfiguration {
         var set = UpstreamSet()
         for (host, origin) in upstreams { if let origin = Origin(origin) { set.set(host: host, origin: origin) } }
-        return EdgeCacheConfiguration(
+        var configuration = EdgeCacheConfiguration(
             upstreams: set, offline: offline,
             freshness: FreshnessPolicy(minimumLifetime: minimumFreshness, negativeLifetime: negativeLifetime),
             maxObjectSize: maxObjectSize, connectTimeout: connectTimeout, readTimeout: readTimeout
         )
+        configuration.health = upstreamHealth
+        return configuration
     }
 
     var registryLimits: RegistryLimits {

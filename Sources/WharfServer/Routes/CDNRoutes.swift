@@ -55,6 +55,8 @@ struct CDNRoutes: RouterMiddleware {
         }
 
         headers[.contentType] = entry.contentType ?? "application/octet-stream"
+        // The validator of every 200, the streamed first answer's included (it has no ETag yet).
+        headers[.lastModified] = entry.lastModified ?? HTTPDate.format(entry.storedAt)
         let isHead = request.method == .head
         switch answer.body {
         case .live(let live):

@@ -1,3 +1,4 @@
+import EdgeCache
 import Foundation
 
 /// `If-None-Match` against a strong ETag: `*`, or any listed tag (weak comparison, as RFC 9110 asks).
@@ -8,6 +9,15 @@ enum ETagMatch {
             let tag = candidate.trimmingCharacters(in: .whitespaces)
             return tag == "*" || tag == bare || tag == "W/" + bare
         }
+    }
+}
+
+/// `If-Modified-Since` against a `Last-Modified`: true when the file has not changed since (both
+/// must be IMF-fixdates; an unreadable date is ignored, as RFC 9110 asks).
+enum NotModifiedSince {
+    static func holds(_ header: String, lastModified: String) -> Bool {
+        guard let since = HTTPDate.parse(header), let modified = HTTPDate.parse(lastModified) else { return false }
+        return modified <= since
     }
 }
 

@@ -26,7 +26,10 @@ struct StoredFileResponse {
         let etag = "\"\(ref.sha256Hex)\""
         headers[.eTag] = etag
         headers[.acceptRanges] = "bytes"
-        if let condition = request.headers[.ifNoneMatch], ETagMatch.matches(condition, etag: etag) {
+        if let condition = request.headers[.ifNoneMatch] {
+            if ETagMatch.matches(condition, etag: etag) { return Response(status: .notModified, headers: headers) }
+        } else if let since = request.headers[.ifModifiedSince], let modified = headers[.lastModified], NotModifiedSince.holds(since, lastModified: modified) {
+            // If-Modified-Since counts only without If-None-Match (RFC 9110 §13.1.3).
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = contentType
