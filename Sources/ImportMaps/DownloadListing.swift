@@ -147,7 +147,7 @@ public struct DownloadListings: Sendable {
     /// whether it was already stored. An upstream 404 is `notFound`; any other non-200 fails.
     /// The bytes are what Wharf serves, or with `original` the upstream's (they differ for
     /// relinked modules).
-    static func fetch(_ address: CacheAddress, from cache: EdgeCache, original: Bool = false) async throws(ImportMapError) -> (bytes: [UInt8], wasStored: Bool) {
+    static func fetch(_ address: CacheAddress, from cache: EdgeCache, original: Bool = false) async throws(ImportMapError) -> (bytes: [UInt8], wasStored: Bool, contentType: String?) {
         do {
             let response = try await cache.lookup(address)
             switch response.entry.status {
@@ -156,7 +156,7 @@ public struct DownloadListings: Sendable {
             default: throw ImportMapError(.upstream, "\(address) answered \(response.entry.status)")
             }
             let bytes = try await Self.collect(original ? response.original : response.body, blobs: cache.blobs)
-            return (bytes, response.source == .hit || response.source == .stale)
+            return (bytes, response.source == .hit || response.source == .stale, response.entry.contentType)
         } catch let error as ImportMapError {
             throw error
         } catch let error as EdgeCacheError {

@@ -30,6 +30,8 @@ public struct MapRewriter: Sendable {
 
     public struct Outcome: Sendable {
         public var map: JSONValue
+        /// Where the map's moved URLs point: `{target}/{host}/{path}`.
+        public var target: String
         public var packages: [PackageReport]
         public var errors: [String]
         public var untouched: [String]
@@ -47,10 +49,12 @@ public struct MapRewriter: Sendable {
 
         var packages: [PackageKey: Set<String>] = [:]
         var untouched: [String] = []
+        // Scope keys on a CDN move with their modules even when they name no package (an origin).
+        let movedScopes = Set((map["scopes"]?.objectMembers ?? []).map(\.0).filter(Self.isCDNPrefix))
         for url in urls {
             if let (provider, package, _) = Self.locate(url) {
                 packages[PackageKey(provider: provider, package: package), default: []].insert(url)
-            } else if !Self.isCDNPrefix(url), !untouched.contains(url) {
+            } else if !movedScopes.contains(url), !untouched.contains(url) {
                 untouched.append(url)
             }
         }
@@ -74,7 +78,7 @@ public struct MapRewriter: Sendable {
             // Scopes (and prefix imports) on a CDN move with the modules they apply to.
             Self.locate(key) != nil || Self.isCDNPrefix(key) ? Self.relocate(key, to: target) : key
         }
-        return Outcome(map: await servedIntegrity(in: rewritten, from: map, target: target), packages: reports, errors: errors, untouched: untouched)
+        return Outcome(map: await servedIntegrity(in: rewritten, from: map, target: target), target: target, packages: reports, errors: errors, untouched: untouched)
     }
 
     /// Integrity values hash what their URL serves: where Wharf serves other bytes than the CDN's
@@ -191,7 +195,7 @@ public struct MapRewriter: Sendable {
     /// Brings one URL into the store and returns its bytes and whether it was already there.
     static func read(_ url: String, cache: EdgeCache, package: PackageID) async throws(ImportMapError) -> ([UInt8], Bool) {
         do {
-            let (bytes, wasStored) = try await DownloadListings.fetch(try DownloadListings.address(url, cache: cache), from: cache)
+            let (bytes, wasStored, _) = try await DownloadListings.fetch(try DownloadListings.address(url, cache: cache), from: cache)
             return (bytes, wasStored)
         } catch {
             throw ImportMapError(error.kind == .offline ? .offline : .upstream, "\(package): \(error.message)")
@@ -212,7 +216,7 @@ public struct MapRewriter: Sendable {
     static func isCDNPrefix(_ url: String) -> Bool {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               scheme == "https" || scheme == "http", let host = components.host?.lowercased() else { return false }
-        return Provider.allCases.contains { $0.host == host } && url.hasSuffix("/")
+        return Provider.allCases.contains { $0.host == host }
     }
 
     static func relocate(_ url: String, to target: String) -> String {

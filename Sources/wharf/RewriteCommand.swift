@@ -74,12 +74,14 @@ struct RewriteCommand: AsyncParsableCommand {
                 await store.close()
                 throw ValidationError("\(outcome.errors.count) package(s) could not be fetched; --allow-partial keeps going")
             }
+            var map = outcome.map
             if let export {
                 let written = try await MapExporter(cache: cache).export(outcome, to: export)
                 FileHandle.standardError.write(Data("exported \(written.files) files (\(ByteCount(written.bytes))) to \(export)\n".utf8))
+                map = written.map
             }
             await store.close()
-            return outcome.map
+            return map
         } catch let error as ImportMapError {
             await store.close()
             throw ValidationError(error.message)

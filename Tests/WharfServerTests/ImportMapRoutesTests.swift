@@ -161,6 +161,34 @@ import WharfTestSupport
         }
     }
 
+    /// JSPM puts dependencies under the CDN origin's scope: every URL-like key on a known CDN (an
+    /// origin, the `npm:` prefix, a package base, a prefix import) moves with its modules.
+    @Test func scopeAndPrefixKeysOnACDNMoveWithTheirModules() async throws {
+        try await CDNFixture.with(routes: Self.routes) { cdn in
+            let map = #"""
+            {"imports":{"fixture/":"https://ga.jspm.io/npm:fixture@1.0.0/","https://unpkg.com/dep@2.0.0/index.js":"https://unpkg.com/dep@2.0.0/lib/util.js"},
+             "scopes":{"https://ga.jspm.io/":{"dep":"https://unpkg.com/dep@2.0.0/index.js"},
+                       "https://ga.jspm.io/npm:":{"x":"https://example.com/x.js"},
+                       "https://ga.jspm.io/npm:fixture@1.0.0/":{"dep":"https://cdn.jsdelivr.net/npm/dep@2.0.0/index.js"},
+                       "https://example.com/":{"dep":"https://unpkg.com/dep@2.0.0/index.js"}}}
+            """#
+            let response = try await cdn.client.request(cdn.wharf.baseURL + "/rewrite", method: .POST, body: Array(#"{"map":\#(map)}"#.utf8))
+            #expect(response.status == 200, "\(response.text)")
+            let rewritten = try #require(response.json?["map"] as? [String: Any])
+            #expect(rewritten["imports"] as? [String: String] == [
+                "fixture/": "http://wharf.test/cdn/ga.jspm.io/npm:fixture@1.0.0/",
+                "http://wharf.test/cdn/unpkg.com/dep@2.0.0/index.js": "http://wharf.test/cdn/unpkg.com/dep@2.0.0/lib/util.js",
+            ])
+            let scopes = try #require(rewritten["scopes"] as? [String: [String: String]])
+            #expect(scopes.keys.sorted() == [
+                "http://wharf.test/cdn/ga.jspm.io/", "http://wharf.test/cdn/ga.jspm.io/npm:",
+                "http://wharf.test/cdn/ga.jspm.io/npm:fixture@1.0.0/", "https://example.com/",
+            ])
+            #expect(scopes["http://wharf.test/cdn/ga.jspm.io/"]?["dep"] == "http://wharf.test/cdn/unpkg.com/dep@2.0.0/index.js")
+            #expect(response.json?["untouched"] as? [String] == ["https://example.com/x.js", "https://example.com/"])
+        }
+    }
+
     @Test func aPackageThatCannotBeFetchedFailsTheRewriteUnlessPartialIsAllowed() async throws {
         try await CDNFixture.with(routes: Self.routes) { cdn in
             let map = #"{"imports":{"ok":"https://ga.jspm.io/npm:fixture@1.0.0/index.js","bad":"https://ga.jspm.io/npm:broken@1.0.0/index.js"}}"#

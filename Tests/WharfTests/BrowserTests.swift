@@ -112,6 +112,83 @@ import WharfTestSupport
         await client.shutdown()
     }
 
+    /// esm.sh's modules import root-relative paths (`/stable/…`), which only work under esm.sh's root.
+    static let esmShModules: [String: String] = [
+        "/tiny@1.0.0": "/* esm.sh - tiny@1.0.0 */\nexport * from \"/stable/tiny@1.0.0/es2022/tiny.mjs\";\nexport { default } from \"/stable/tiny@1.0.0/es2022/tiny.mjs\";\n",
+        "/stable/tiny@1.0.0/es2022/tiny.mjs": "import { dep } from \"/v135/dep@2.0.0/es2022/dep.mjs\";\nconst tiny = \"tiny+\" + dep + \"+\" + (await import(\"/v135/dep@2.0.0/es2022/late.mjs\")).late;\nexport { tiny };\nexport default tiny;\n",
+        "/v135/dep@2.0.0/es2022/dep.mjs": "export const dep = \"dep\";\n",
+        "/v135/dep@2.0.0/es2022/late.mjs": "export const late = \"late\";\n",
+    ]
+
+    /// A map of JSPM's shape (dependencies only in the CDN origin's scope) plus an esm.sh module,
+    /// rewritten by Wharf, runs in Chromium with the origin stopped: served by Wharf, and exported
+    /// to a folder under `/vendor` that a plain static server hosts with Wharf stopped too.
+    @Test func aRewrittenJSPMMapRunsFromWharfAndFromItsExport() async throws {
+        let browser = try #require(Self.chromium, "chromium is needed (scripts/test installs it)")
+        var routes = NpmFixture.routes
+        for (path, text) in Self.esmShModules { routes[path] = TestOrigin.file(Array(text.utf8)) }
+        let origin = TestOrigin(routes: routes)
+        let originServer = try await origin.start()
+        let dir = TemporaryDirectory("browser-rewrite")
+        let port = try Self.freePort()
+        var config = "[upstreams]\n"
+        for host in ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org", "esm.sh"] { config += "\"\(host)\" = \"http://127.0.0.1:\(originServer.port)\"\n" }
+        try config.write(toFile: dir.path + "/proxy.conf", atomically: true, encoding: .utf8)
+        let jspmMap = """
+        {"imports":{"app-lib":"https://ga.jspm.io/npm:app-lib@1.0.0/browser.js","tiny":"https://esm.sh/tiny@1.0.0"},
+         "scopes":{"https://ga.jspm.io/":{"shared":"https://ga.jspm.io/npm:shared@1.1.0/esm/index.js","dyn":"https://ga.jspm.io/npm:dyn@1.0.0/index.js"}}}
+        """
+        try jspmMap.write(toFile: dir.path + "/importmap.json", atomically: true, encoding: .utf8)
+        let (wharf, _) = try await WharfProcess.launchServe([
+            "--config", dir.path + "/proxy.conf", "--data", dir.path + "/store",
+            "--listen", "127.0.0.1:\(port)", "--public-url", "http://127.0.0.1:\(port)",
+        ])
+        let client = HTTPTestClient()
+        let rewritten = try await client.request("http://127.0.0.1:\(port)/rewrite", method: .POST, body: Array("{\"map\":\(jspmMap)}".utf8))
+        #expect(rewritten.status == 200, "\(rewritten.text)")
+        let map = try #require(rewritten.json?["map"] as? [String: Any])
+        #expect((map["scopes"] as? [String: Any])?.keys.sorted() == ["http://127.0.0.1:\(port)/cdn/ga.jspm.io/"], "the origin scope moved with its modules")
+        #expect((rewritten.json?["untouched"] as? [String])?.isEmpty == true, "\(rewritten.text)")
+        await originServer.stop()
+
+        let script = """
+        import lib, { lazy } from "app-lib";
+        import tiny from "tiny";
+        const d = await lazy();
+        document.body.setAttribute("data-result", lib + " / " + d.d + " / " + tiny);
+        """
+        let mapText = String(decoding: try JSONSerialization.data(withJSONObject: map), as: UTF8.self)
+        let served = try await Self.render(Self.page(map: mapText, script: script), browser: browser, in: TemporaryDirectory("browser-served"))
+        #expect(served.contains(#"data-result="shared 1.1.0 / 1 / tiny+dep+late""#), "\(served)")
+        await wharf.stop()
+
+        // The export, hosted under /vendor by a static server; Wharf and the origin are both gone.
+        let site = TemporaryDirectory("browser-export")
+        let exported = try await WharfProcess.run([
+            "rewrite", dir.path + "/importmap.json", "--config", dir.path + "/proxy.conf", "--data", dir.path + "/store",
+            "--export", site.path + "/site/vendor", "--base", "/vendor", "-o", site.path + "/map.json",
+        ])
+        #expect(exported.status == 0, "\(exported.output)")
+        let exportedMap = try String(contentsOfFile: site.path + "/site/vendor/importmap.json", encoding: .utf8)
+        #expect(exportedMap.contains("\"/vendor/ga.jspm.io/\""), "\(exportedMap)")
+        #expect(exportedMap.contains("\"/vendor/esm.sh/tiny@1.0.0.js\""), "an extensionless module is exported as .js: \(exportedMap)")
+        let relinked = try String(contentsOfFile: site.path + "/site/vendor/esm.sh/tiny@1.0.0.js", encoding: .utf8)
+        #expect(relinked.contains("\"./stable/tiny@1.0.0/es2022/tiny.mjs\""), "\(relinked)")
+        let fromExport = try await Self.render(Self.page(map: exportedMap, script: script), browser: browser, in: site)
+        #expect(fromExport.contains(#"data-result="shared 1.1.0 / 1 / tiny+dep+late""#), "\(fromExport)")
+        await client.shutdown()
+    }
+
+    static func page(map: String, script: String) -> String {
+        """
+        <!doctype html><html><head><meta charset="utf-8">
+        <script type="importmap">\(map)</script>
+        <script type="module">
+        \(script)
+        </script></head><body></body></html>
+        """
+    }
+
     /// Serves `page` from a static server and returns the DOM headless Chromium ends up with.
     static func render(_ page: String, browser: String, in dir: TemporaryDirectory) async throws -> String {
         let site = dir.path + "/site"
