@@ -1,3 +1,4 @@
+import EdgeCache
 import Foundation
 import Testing
 @testable import WharfServer
@@ -34,11 +35,14 @@ import Testing
         min_fresh = "5m"
         negative_ttl = "250ms"
         read_timeout = 12.5
+        max_fails = 5
+        fail_timeout = "1m"
+        probe_interval = "250ms"
         [upstreams]
         "ga.jspm.io" = "http://127.0.0.1:9000/mirror"
         [auth]
         token_ttl = "2h"
-        users = [{ name = "ci", key = "secret" }]
+        users = [{ name = "ci", key = "a-long-enough-secret" }]
         """)
         #expect(configuration.listenHost == "0.0.0.0" && configuration.listenPort == 8080)
         #expect(configuration.resolvedPublicURL == "http://localhost:8080")
@@ -48,10 +52,28 @@ import Testing
         #expect(configuration.minimumFreshness == 300)
         #expect(configuration.negativeLifetime == 0.25)
         #expect(configuration.readTimeout == 12.5)
+        #expect(configuration.upstreamHealth == UpstreamHealthPolicy(maxFails: 5, failTimeout: .seconds(60), probeInterval: .milliseconds(250)))
         #expect(configuration.upstreams.count == 1)
         #expect(configuration.edgeCache.upstreams.origin(for: "ga.jspm.io")?.description == "http://127.0.0.1:9000/mirror")
         #expect(configuration.tokenLifetime == 7200)
-        #expect(configuration.users == [.init(name: "ci", key: "secret", admin: false)])
+        #expect(configuration.users == [.init(name: "ci", key: "a-long-enough-secret", admin: false)])
+    }
+
+    /// The shipped admin key, or a short one, never guards an address other machines can reach.
+    @Test func weakKeysAreRefusedBeyondLoopbackOnly() throws {
+        var configuration = WharfConfiguration()
+        configuration.users = [.init(name: "admin", key: "change_me", admin: true), .init(name: "ok", key: "twelve-chars", admin: false)]
+        #expect(configuration.usersWithWeakKeys == ["admin"])
+        for host in ["127.0.0.1", "127.1.2.3", "::1", "localhost"] {
+            configuration.listenHost = host
+            #expect(throws: Never.self) { try configuration.validate() }
+        }
+        for host in ["0.0.0.0", "::", "192.168.1.10", "wharf.example"] {
+            configuration.listenHost = host
+            #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        }
+        configuration.users[0].key = "a-real-admin-key"
+        #expect(throws: Never.self) { try configuration.validate() }
     }
 
     @Test(arguments: [
