@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import ModuleLexer
+import Tarball
 import NIOCore
 import NIOHTTP1
 import Storage
@@ -255,36 +256,71 @@ public final class EdgeCache: Sendable {
     /// Wharf serves is the relinked copy, so no reader may see the upstream's bytes first.
     private func receive(_ response: HTTPClientResponse, address: CacheAddress, into flight: Flight, now: Double) async throws {
         let headers = response.headers
-        let expected = headers.first(name: "content-length").flatMap(Int.init)
-        if let expected, expected > configuration.maxObjectSize {
-            throw EdgeCacheError(.objectTooLarge, "\(address) is \(expected) bytes, over max_object_size (\(configuration.maxObjectSize))")
+        let limit = configuration.maxObjectSize
+        var expected = headers.first(name: "content-length").flatMap(Int.init)
+        if let expected, expected > limit {
+            throw EdgeCacheError(.objectTooLarge, "\(address) is \(expected) bytes, over max_object_size (\(limit))")
+        }
+        // Wharf asks for `identity`; an upstream may encode anyway. Decoded bytes are stored, never
+        // the encoded ones under a plain type; a coding zlib cannot decode is refused.
+        let coding = headers.first(name: "content-encoding").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.flatMap { $0 == "identity" || $0.isEmpty ? nil : $0 }
+        if let coding, !ContentDecoding.canDecode(coding) {
+            throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream answered Content-Encoding: \(coding), which Wharf cannot decode; not stored")
         }
         var contentType = headers.first(name: "content-type") ?? ""
         if contentType.isEmpty || contentType.hasPrefix("application/octet-stream") { contentType = MediaType.forPath(address.path) }
         let lastModified = headers.first(name: "last-modified") ?? HTTPDate.format(now)
         let writer = blobs.makeWriter()
         flight.begin(pendingID: writer.id)
-        var held: [UInt8]? = MediaType.isJavaScript(contentType) && (expected ?? 0) <= configuration.maxRelinkedSize ? [] : nil
-        if held == nil { flight.publish(.streaming(contentType: contentType, contentLength: expected, lastModified: lastModified)) }
+        var held: [UInt8]? = MediaType.isJavaScript(contentType) && (coding != nil || (expected ?? 0) <= configuration.maxRelinkedSize) ? [] : nil
+        if held == nil { flight.publish(.streaming(contentType: contentType, contentLength: coding == nil ? expected : nil, lastModified: lastModified)) }
+        /// One piece of the (decoded) body: into the blob, the relinking copy and the flight.
+        func take(_ buffer: ByteBuffer) async throws {
+            if writer.byteCount + buffer.readableBytes > limit {
+                throw EdgeCacheError(.objectTooLarge, "\(address) exceeds max_object_size (\(limit))")
+            }
+            buffer.withUnsafeReadableBytes { writer.append($0) }
+            if held != nil {
+                held! += buffer.readableBytesView
+                if held!.count > configuration.maxRelinkedSize {
+                    // Too large to relink: stream it as it is, from what arrived so far.
+                    held = nil
+                    flight.publish(.streaming(contentType: contentType, contentLength: expected, lastModified: lastModified))
+                }
+            }
+            flight.append(buffer)
+            if writer.bufferedBytes >= blobs.chunkSize {
+                try await writer.flush()
+                flight.persisted(chunks: writer.flushedChunks)
+            }
+        }
         do {
-            for try await buffer in response.body {
-                if writer.byteCount + buffer.readableBytes > configuration.maxObjectSize {
-                    throw EdgeCacheError(.objectTooLarge, "\(address) exceeds max_object_size (\(configuration.maxObjectSize))")
-                }
-                buffer.withUnsafeReadableBytes { writer.append($0) }
-                if held != nil {
-                    held! += buffer.readableBytesView
-                    if held!.count > configuration.maxRelinkedSize {
-                        // Too large to relink: stream it as it is, from what arrived so far.
-                        held = nil
-                        flight.publish(.streaming(contentType: contentType, contentLength: expected, lastModified: lastModified))
+            if let coding {
+                var encoded: [UInt8] = []
+                for try await buffer in response.body {
+                    guard encoded.count + buffer.readableBytes <= limit else {
+                        throw EdgeCacheError(.objectTooLarge, "\(address) exceeds max_object_size (\(limit)) encoded")
                     }
+                    encoded += buffer.readableBytesView
                 }
-                flight.append(buffer)
-                if writer.bufferedBytes >= blobs.chunkSize {
-                    try await writer.flush()
-                    flight.persisted(chunks: writer.flushedChunks)
+                if let expected, encoded.count != expected {
+                    throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream sent \(encoded.count) of \(expected) bytes")
                 }
+                let decoded: [UInt8]
+                do {
+                    decoded = try ContentDecoding.decode(encoded, coding: coding, maxSize: limit)
+                } catch {
+                    throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream's \(coding) body cannot be decoded (\(error)); not stored")
+                }
+                expected = decoded.count
+                var offset = 0
+                while offset < decoded.count {
+                    let end = min(offset + (64 << 10), decoded.count)
+                    try await take(ByteBuffer(bytes: decoded[offset..<end]))
+                    offset = end
+                }
+            } else {
+                for try await buffer in response.body { try await take(buffer) }
             }
             if let expected, writer.byteCount != expected {
                 throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream sent \(writer.byteCount) of \(expected) bytes")
@@ -311,6 +347,7 @@ public final class EdgeCache: Sendable {
         } catch let error as EdgeCacheError {
             await writer.abort()
             metrics.upstreamErrors.increment()
+            logger.warning("upstream body failed mid-way; nothing stored", metadata: ["url": "\(address)", "bytes": "\(writer.byteCount)", "error": "\(error.message)"])
             throw error
         } catch let error as StorageError {
             await writer.abort()
@@ -318,6 +355,7 @@ public final class EdgeCache: Sendable {
         } catch {
             await writer.abort()
             metrics.upstreamErrors.increment()
+            logger.warning("upstream body failed mid-way; nothing stored", metadata: ["url": "\(address)", "bytes": "\(writer.byteCount)", "error": "\(error)"])
             throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream body failed: \(error)")
         }
     }
@@ -336,7 +374,13 @@ public final class EdgeCache: Sendable {
         else {
             throw EdgeCacheError(.redirectNotAllowed, "\(address) redirects to \(location ?? "nowhere"), outside the upstream allowlist")
         }
-        let target = try CacheAddress.parse(Substring(host + path), query: components.percentEncodedQuery, upstreams: configuration.upstreams)
+        // A target Wharf would refuse as a request is the upstream's fault: 502, not the client's 400.
+        let target: CacheAddress
+        do {
+            target = try CacheAddress.parse(Substring(host + path), query: components.percentEncodedQuery, upstreams: configuration.upstreams)
+        } catch {
+            throw EdgeCacheError(.redirectNotAllowed, "\(address) redirects to \(location), which Wharf refuses: \(error.message)")
+        }
         return "/cdn/\(target.host)\(target.encodedPath)" + (target.query.map { "?\($0)" } ?? "")
     }
 

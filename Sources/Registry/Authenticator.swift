@@ -92,9 +92,14 @@ public final class Authenticator: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw RegistryError(.unauthorized, "malformed Authorization header: expected Bearer <token>")
         }
+        let token = String(parts[1])
+        // Only HS256, whatever key collection would also accept: the header must say so.
+        guard Self.algorithm(of: token) == "HS256" else {
+            throw RegistryError(.unauthorized, "invalid token: only HS256 tokens are accepted")
+        }
         let claims: TokenClaims
         do {
-            claims = try await keys.verify(String(parts[1]), as: TokenClaims.self)
+            claims = try await keys.verify(token, as: TokenClaims.self)
         } catch {
             throw RegistryError(.unauthorized, "invalid token: \(Self.reason(error))")
         }
@@ -102,6 +107,16 @@ public final class Authenticator: Sendable {
             throw RegistryError(.unauthorized, "invalid token: user '\(claims.user)' no longer exists")
         }
         return user
+    }
+
+    /// The `alg` of a compact JWT's header, or nil when the header is not readable JSON.
+    static func algorithm(of token: String) -> String? {
+        guard let header = token.split(separator: ".", omittingEmptySubsequences: false).first, header.count <= 1024 else { return nil }
+        var base64 = header.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["alg"] as? String
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -31,12 +31,17 @@ public final class StoreEnvironment: @unchecked Sendable {
         do {
             try check(mdb_env_set_maxdbs(env, 64), "set maxdbs")
             try check(mdb_env_set_maxreaders(env, options.maxReaders), "set maxreaders")
-            try check(mdb_env_set_mapsize(env, max(options.mapSize, 1 << 20)), "set mapsize")
             var flags = UInt32(MDB_NOTLS)
             if !options.durableMetaSync { flags |= UInt32(MDB_NOMETASYNC) }
+            // Opened at the size the store last had (a map that grew stays grown), then raised to
+            // the configured size when that is larger.
             try check(mdb_env_open(env, path, flags, 0o644), "open \(path)")
             var dead: Int32 = 0
             try check(mdb_reader_check(env, &dead), "reader check")
+            var info = MDB_envinfo()
+            try check(mdb_env_info(env, &info), "env info")
+            let wanted = max(options.mapSize, 1 << 20)
+            if info.me_mapsize < wanted { try check(mdb_env_set_mapsize(env, wanted), "set mapsize") }
         } catch {
             close()  // a throwing init still runs deinit once every property is set: close() only once
             throw error

@@ -26,17 +26,27 @@ enum GzipInflater {
         limits: TarLimits,
         sink: (ArraySlice<UInt8>) throws(TarballError) -> Demand
     ) throws(TarballError) {
+        try inflate(compressed, algorithm: .gzip, maxInflated: limits.maxInflatedStreamSize, limits: limits, sink: sink)
+    }
+
+    /// The same for any of zlib's formats (gzip, zlib-wrapped or raw deflate); `limits` gives the ratio check.
+    static func inflate(
+        _ compressed: [UInt8],
+        algorithm: ZlibAlgorithm,
+        maxInflated: Int,
+        limits: TarLimits,
+        sink: (ArraySlice<UInt8>) throws(TarballError) -> Demand
+    ) throws(TarballError) {
         let decompressor: ZlibDecompressor
         do {
-            decompressor = try ZlibDecompressor(algorithm: .gzip)
+            decompressor = try ZlibDecompressor(algorithm: algorithm)
         } catch {
-            throw .corrupt("could not start the gzip decoder: \(error)")
+            throw .corrupt("could not start the \(algorithm) decoder: \(error)")
         }
         var input = ByteBuffer(bytes: compressed)
         var output = ByteBufferAllocator().buffer(capacity: windowSize)
         var inflated = 0
         var demand = Demand.more
-        let maxInflated = limits.maxInflatedStreamSize
 
         while true {
             output.clear()
@@ -75,10 +85,10 @@ enum GzipInflater {
 
             guard consumed == 0, produced == 0 else { continue }
             if needsInput {
-                throw .corrupt("gzip stream is truncated")
+                throw .corrupt("\(algorithm) stream is truncated")
             }
             // No progress and no error: zlib answered Z_STREAM_END, this member is complete.
-            if demand == .more, isGzip(Array(input.readableBytesView.prefix(2))) {
+            if demand == .more, algorithm == .gzip, isGzip(Array(input.readableBytesView.prefix(2))) {
                 // Concatenated gzip members form one stream (as `gzip -d` reads them).
                 do {
                     try decompressor.reset()

@@ -56,7 +56,7 @@ public struct WharfService: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(AccessLogMiddleware(logger: logger, metrics: metrics, writesLog: configuration.accessLog))
         router.middlewares.add(NotFoundMiddleware())
-        router.middlewares.add(CDNRoutes(cache: cache, publicURL: configuration.resolvedPublicURL, files: files))
+        router.middlewares.add(CDNRoutes(cache: cache, publicURL: configuration.resolvedPublicURL, files: files, logger: logger))
         router.middlewares.add(EikRoutes(registry: registry, authenticator: authenticator, limits: configuration.registryLimits, files: files))
         router.middlewares.add(JSRFileRoutes(registry: jsr, files: files))
         OperationsRoutes(cache: cache, metrics: metrics).register(on: router)

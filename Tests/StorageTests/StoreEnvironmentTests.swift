@@ -4,6 +4,28 @@ import WharfTestSupport
 @testable import Storage
 
 @Suite struct StoreEnvironmentTests {
+    /// A map that grew stays grown when the store is opened again with a smaller configured size,
+    /// and statistics report the real size (what `wharf cache stats` prints), not the configured one.
+    @Test func aGrownMapKeepsItsSizeAcrossOpens() async throws {
+        let dir = TemporaryDirectory()
+        var grown = 0
+        do {
+            let env = try StoreEnvironment(path: dir.path, options: StoreOptions(mapSize: 1 << 20))
+            let table = try env.table("things")
+            for index in 0..<8 {
+                try await env.write { txn in try txn.put(table, key: StoreKey.make("k\(index)"), value: [UInt8](repeating: UInt8(index), count: 1 << 20)) }
+            }
+            grown = try env.statistics().mapSize
+            #expect(grown >= 8 << 20)
+            env.close()
+        }
+        let reopened = try StoreEnvironment(path: dir.path, options: StoreOptions(mapSize: 1 << 20))
+        #expect(try reopened.statistics().mapSize == grown)
+        reopened.close()
+        let larger = try StoreEnvironment(path: dir.path, options: StoreOptions(mapSize: grown * 2))
+        #expect(try larger.statistics().mapSize == grown * 2, "a larger configured size still applies")
+    }
+
     /// A durable write is on disk (mdb_env_sync) before it returns; an ordinary one is not synced.
     @Test func durableWritesAreSyncedBeforeTheyReturn() async throws {
         let dir = TemporaryDirectory()

@@ -7,8 +7,15 @@ struct StreamingGzip {
     private var output = ByteBufferAllocator().buffer(capacity: 64 * 1024)
     private(set) var compressed: [UInt8] = []
 
-    init() throws {
-        compressor = try ZlibCompressor(algorithm: .gzip, configuration: .init(compressionLevel: .bestCompression))
+    init(algorithm: ZlibAlgorithm = .gzip) throws {
+        compressor = try ZlibCompressor(algorithm: algorithm, configuration: .init(compressionLevel: .bestCompression))
+    }
+
+    /// `bytes` compressed in one of zlib's formats.
+    static func compress(_ bytes: [UInt8], algorithm: ZlibAlgorithm = .gzip) throws -> [UInt8] {
+        var stream = try StreamingGzip(algorithm: algorithm)
+        try stream.write(bytes)
+        return try stream.finish()
     }
 
     mutating func write(_ bytes: [UInt8]) throws {

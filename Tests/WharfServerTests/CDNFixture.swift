@@ -45,6 +45,7 @@ struct CDNFixture {
             "/fixture": TestOrigin.redirect("/fixture@1.0.0/index.js"),
             "/fixture@1.0.0/index.js": TestOrigin.file(Self.small),
             "/offsite": TestOrigin.redirect("https://evil.example/x.js"),
+            "/dotdot": TestOrigin.redirect("https://unpkg.com/a/%2e%2e/%2e%2e/etc/passwd"),
             "/cross": TestOrigin.redirect("https://ga.jspm.io/npm:fixture@1.0.0/small.js"),
     ]
 

@@ -2,6 +2,7 @@ import EdgeCache
 import Foundation
 import Hummingbird
 import Synchronization
+@testable import Tarball
 import Testing
 import WharfServer
 import WharfTestSupport
@@ -123,6 +124,66 @@ import WharfTestSupport
         }
     }
 
+    /// An upstream may encode its answer although Wharf asked for `identity`: the decoded bytes are
+    /// stored and served (never gzip under a JavaScript type); a coding Wharf cannot decode is a 502.
+    @Test func encodedUpstreamBodiesAreStoredDecodedOrRefused() async throws {
+        let module = Array(String(repeating: "export const answer = 42;\n", count: 400).utf8)
+        let gzipped = GzipDeflater.compress(module)
+        let binary = TestOrigin.pattern(offset: 0, count: 3 << 20)
+        func encoded(_ body: [UInt8], _ coding: String, type: String = "text/javascript") -> TestOrigin.Handler {
+            { _, _ in
+                Response(status: .ok, headers: [.contentType: type, .contentEncoding: coding, .cacheControl: "public, max-age=31536000, immutable"],
+                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+            }
+        }
+        var routes = CDNFixture.routes
+        routes["/npm:fixture@1.0.0/gz.js"] = encoded(gzipped, "gzip")
+        routes["/npm:fixture@1.0.0/gz.bin"] = encoded(GzipDeflater.compress(binary), "gzip", type: "application/octet-stream")
+        routes["/npm:fixture@1.0.0/br.js"] = encoded(Array(gzipped.reversed()), "br")
+        routes["/npm:fixture@1.0.0/broken.js"] = encoded(Array(gzipped.prefix(40)), "gzip")
+        try await CDNFixture.with(routes: routes) { fixture in
+            for _ in 0..<2 {
+                let js = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/gz.js")
+                #expect(js.status == 200)
+                #expect(js.body == module)
+                #expect(js.header("content-encoding") == nil)
+                #expect(js.header("content-length") == String(module.count))
+                let bin = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/gz.bin")
+                #expect(bin.body == binary)
+                #expect(bin.header("content-length") == nil || bin.header("content-length") == String(binary.count))
+            }
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/gz.js") == 1, "stored once, decoded")
+            for path in ["br.js", "broken.js"] {
+                let refused = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/" + path)
+                #expect(refused.status == 502, "\(path)")
+                #expect((refused.json?["error"] as? String)?.contains(path == "br.js" ? "Content-Encoding: br" : "cannot be decoded") == true, "\(refused.text)")
+                #expect(try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/" + path).status == 502)
+                #expect(fixture.origin.count("/npm:fixture@1.0.0/" + path) == 2, "nothing was stored")
+            }
+        }
+    }
+
+    /// HTML and SVG from an upstream must not run script on Wharf's origin (whose `/auth` page asks
+    /// for a user's key): they are sandboxed; nothing is type-sniffed.
+    @Test func upstreamHTMLAndSVGAreSandboxed() async throws {
+        var routes = CDNFixture.routes
+        routes["/npm:fixture@1.0.0/page.html"] = TestOrigin.file(Array("<script>alert(document.cookie)</script>".utf8), contentType: "text/html; charset=utf-8")
+        routes["/npm:fixture@1.0.0/icon.svg"] = TestOrigin.file(Array("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".utf8), contentType: "image/svg+xml")
+        try await CDNFixture.with(routes: routes) { fixture in
+            for _ in 0..<2 {
+                for file in ["page.html", "icon.svg"] {
+                    let answer = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/" + file)
+                    #expect(answer.status == 200)
+                    #expect(answer.header("content-security-policy") == "sandbox", "\(file)")
+                    #expect(answer.header("x-content-type-options") == "nosniff", "\(file)")
+                }
+            }
+            let module = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/small.js")
+            #expect(module.header("content-security-policy") == nil, "modules load as they are")
+            #expect(module.header("x-content-type-options") == "nosniff")
+        }
+    }
+
     @Test func contentTypeComesFromTheExtensionWhenTheUpstreamGivesNone() async throws {
         try await CDNFixture.with { fixture in
             let css = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/style.css")
@@ -154,6 +215,13 @@ import WharfTestSupport
 
             let open = try await fixture.get(path, headers: [("Range", "bytes=\(size - 3)-")])
             #expect(open.body == TestOrigin.pattern(offset: size - 3, count: 3))
+
+            // Numbers at Int's edge: `end + 1` overflowed; past Int.max the range is ignored.
+            let toTheEdge = try await fixture.get(path, headers: [("Range", "bytes=\(size - 2)-9223372036854775807")])
+            #expect(toTheEdge.status == 206)
+            #expect(toTheEdge.body == TestOrigin.pattern(offset: size - 2, count: 2))
+            #expect(try await fixture.get(path, headers: [("Range", "bytes=0-99999999999999999999")]).status == 200)
+            #expect(try await fixture.get(path, headers: [("Range", "bytes=-9223372036854775807")]).status == 206)
 
             let unsatisfiable = try await fixture.get(path, headers: [("Range", "bytes=\(size)-")])
             #expect(unsatisfiable.status == 416)
@@ -374,6 +442,11 @@ import WharfTestSupport
             #expect(offsite.status == 502)
             #expect((offsite.json?["error"] as? String)?.contains("evil.example") == true)
             #expect(offsite.header("location") == nil)
+
+            // An allowlisted host but a path Wharf refuses: the upstream's fault, so 502 (it was 400).
+            let badPath = try await fixture.get("/cdn/unpkg.com/dotdot")
+            #expect(badPath.status == 502, "\(badPath.text)")
+            #expect((badPath.json?["error"] as? String)?.contains("which Wharf refuses") == true)
         }
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Registry
 import Synchronization
@@ -45,8 +46,13 @@ import WharfTestSupport
                 .token(for: .init(name: "admin", key: "x", admin: true), now: Date().addingTimeInterval(-3600))
             let otherSecret = try await Authenticator(users: [.init(name: "admin", key: "x", admin: true)], secret: Array("another".utf8), tokenLifetime: 60)
                 .token(for: .init(name: "admin", key: "x", admin: true))
+            // The same claims and Wharf's own key, but HS512: only HS256 is accepted, as README says.
+            let hs512Header = Self.base64URL(Data(#"{"alg":"HS512","typ":"JWT"}"#.utf8))
+            let key = SymmetricKey(data: SHA256.hash(data: Array(EikFixture.secret.utf8)))
+            let hs512Signature = Self.base64URL(Data(HMAC<SHA512>.authenticationCode(for: Data("\(hs512Header).\(parts[1])".utf8), using: key)))
             let cases: [(String, String?)] = [
                 ("missing", nil),
+                ("HS512", "Bearer \(hs512Header).\(parts[1]).\(hs512Signature)"),
                 ("not bearer", "Basic \(token)"),
                 ("garbage", "Bearer not-a-jwt"),
                 ("alg none", "Bearer \(noneHeader).\(parts[1])."),
@@ -64,6 +70,40 @@ import WharfTestSupport
                 #expect(response.header("cache-control") == "no-store", "\(label)")
             }
             #expect(try await eik.get("/pkg/fuzz").status == 404, "nothing was published")
+        }
+    }
+
+    /// Multipart bodies are bounded per route: a part's headers (16 KiB), the number of parts, and
+    /// the whole body (fields a route does not ask for included). Each answers 413 and nothing else.
+    @Test func multipartBodiesAreBounded() async throws {
+        try await EikFixture.with { eik in
+            func post(_ body: [UInt8]) async throws -> TestResponse {
+                try await eik.client.request(eik.base + "/auth/login", method: .POST, headers: [("Content-Type", "multipart/form-data; boundary=b")], body: body)
+            }
+            let hugeHeader = Array("--b\r\nContent-Disposition: form-data; name=\"key\"\r\nX-Junk: ".utf8) + [UInt8](repeating: 0x61, count: 4 << 20)
+                + Array("\r\n\r\nchange_me\r\n--b--\r\n".utf8)
+            let header = try await post(hugeHeader)
+            #expect(header.status == 413)
+            #expect((header.json?["error"] as? String)?.contains("headers of a multipart part") == true, "\(header.text)")
+            let preamble = try await post([UInt8](repeating: 0x61, count: 1 << 20))
+            #expect(preamble.status == 413, "a preamble that never reaches a boundary")
+
+            var manyParts: [UInt8] = []
+            for index in 0..<100 { manyParts += Array("--b\r\nContent-Disposition: form-data; name=\"f\(index)\"\r\n\r\nx\r\n".utf8) }
+            manyParts += Array("--b--\r\n".utf8)
+            let parts = try await post(manyParts)
+            #expect(parts.status == 413)
+            #expect((parts.json?["error"] as? String)?.contains("multipart parts") == true, "\(parts.text)")
+
+            let unasked = Array("--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\n".utf8) + [UInt8](repeating: 0x61, count: 8 << 20)
+                + Array("\r\n--b--\r\n".utf8)
+            let big = try await post(unasked)
+            #expect(big.status == 413)
+            #expect((big.json?["error"] as? String)?.contains("form body larger than") == true, "\(big.text)")
+
+            let fine = MultipartBody([.init("note", "hello"), .init("key", "change_me")])
+            let login = try await eik.client.request(eik.base + "/auth/login", method: .POST, headers: [("Content-Type", fine.contentType)], body: fine.bytes)
+            #expect(login.status == 200, "the server goes on serving: \(login.text)")
         }
     }
 

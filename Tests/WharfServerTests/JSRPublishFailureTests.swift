@@ -1,5 +1,5 @@
 import Foundation
-import Tarball
+@testable import Tarball
 import Testing
 import WharfServer
 import WharfTestSupport
@@ -29,12 +29,19 @@ import WharfTestSupport
         let sum = bytes[header..<(header + 512)].reduce(0) { $0 + Int($1) }
         let octal = Array(String(format: "%06o", sum).utf8) + [0, UInt8(ascii: " ")]
         for (offset, byte) in octal.enumerated() { bytes[header + 148 + offset] = byte }
-        return bytes
+        return GzipDeflater.compress(bytes)
     }
 
     static let cases: [(code: String, tarball: [UInt8])] = [
         ("invalidTarball", Array("this is not a tarball at all, not even gzip".utf8)),
         ("invalidTarball", Array(JSRFixture.package("bad", "pkg", "1.0.0").prefix(60))),
+        // jsr.io takes gzipped tars only: a plain tar of a valid package is refused.
+        ("invalidTarball", {
+            var plain = TarWriter()
+            plain.addFile("./jsr.json", contents: config)
+            plain.addFile("./mod.ts", contents: "export {};")
+            return plain.archive(compression: .none)
+        }()),
         ("linkInTarball", tar { $0.addFile("./jsr.json", contents: config); $0.addFile("./mod.ts", contents: "export {};"); $0.addSymlink("./link.ts", target: "mod.ts") }),
         ("linkInTarball", tar { $0.addFile("./jsr.json", contents: config); $0.addFile("./mod.ts", contents: "export {};"); $0.addHardLink("./hard.ts", target: "mod.ts") }),
         ("invalidEntryType", characterDevice()),

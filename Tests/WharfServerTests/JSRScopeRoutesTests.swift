@@ -188,6 +188,16 @@ import WharfTestSupport
                 #expect(response.code == "malformedRequest", "\(bad)")
                 #expect(try await jsr.get("/api/scopes/many/packages?\(bad)").status == 400, "\(bad)")
             }
+            // `(page - 1) * limit` overflowed for the largest pages and killed the process.
+            for huge in ["page=9223372036854775807", "page=9223372036854775807&limit=100", "page=4611686018427387905&limit=2"] {
+                for path in ["/api/packages", "/api/scopes/many/packages", "/api/scopes/many/packages/pkg-1/dependents"] {
+                    let past = try await jsr.get("\(path)?\(huge)")
+                    #expect(past.status == 200, "\(path)?\(huge)")
+                    #expect(past.items.isEmpty, "\(path)?\(huge)")
+                }
+            }
+            #expect(try await jsr.get("/api/packages?page=9223372036854775808").status == 400, "past Int.max is not an integer")
+            #expect(try await jsr.get("/api/packages").json?["total"] as? Int == 25, "and the server goes on serving")
             #expect(try await jsr.get("/api/scopes/none/packages").code == "scopeNotFound")
             let unknown = try await jsr.get("/api/nothing/here")
             #expect(unknown.status == 404)
@@ -209,6 +219,11 @@ import WharfTestSupport
             #expect(!listed.text.contains(secret))
             #expect(try await jsr.call("POST", "/api/user/tokens", token: alice, json: ["description": ""]).code == "malformedRequest")
             #expect(try await jsr.call("POST", "/api/user/tokens", token: alice, json: ["description": "old", "expiresAt": "2001-01-01T00:00:00.000Z"]).code == "malformedRequest")
+            // RFC 3339 without fractional seconds is as valid.
+            let plainTime = try await jsr.call("POST", "/api/user/tokens", token: alice, json: ["description": "ci", "expiresAt": "2099-01-01T00:00:00Z"])
+            #expect(plainTime.status == 200, "\(plainTime.text)")
+            #expect(try await jsr.call("POST", "/api/user/tokens", token: alice, json: ["description": "old", "expiresAt": "2001-01-01T00:00:00Z"]).code == "malformedRequest")
+            #expect(try await jsr.call("POST", "/api/user/tokens", token: alice, json: ["description": "bad", "expiresAt": "2099-13-01T00:00:00Z"]).code == "malformedRequest")
             #expect(try await jsr.call("DELETE", "/api/user/tokens/\(id)", token: alice).status == 204)
             #expect(try await jsr.get("/api/user", token: secret).code == "invalidBearerToken")
             #expect(try await jsr.call("DELETE", "/api/user/tokens/\(id)", token: alice).code == "tokenNotFound")

@@ -136,8 +136,11 @@ public struct JSRPaging: Sendable, Equatable {
         self.limit = limit
     }
 
+    /// A page past the end is empty; `(page - 1) * limit` may overflow for a client's page, so
+    /// an overflow means past the end too.
     func slice<T: Codable & Sendable>(_ all: [T]) -> JSRPage<T> {
-        let start = min((page - 1) * limit, all.count)
+        let (skip, overflow) = (page - 1).multipliedReportingOverflow(by: limit)
+        let start = overflow ? all.count : min(skip, all.count)
         return JSRPage(items: Array(all[start..<min(start + limit, all.count)]), total: all.count)
     }
 }
@@ -238,14 +241,15 @@ public enum JSRTime {
         formatter().string(from: date)
     }
 
+    /// RFC 3339, with or without fractional seconds (`2099-01-01T00:00:00Z` is as valid as `…00.000Z`).
     public static func parse(_ text: String) -> Date? {
-        formatter().date(from: text)
+        formatter().date(from: text) ?? formatter(fractions: false).date(from: text)
     }
 
     /// A fresh formatter each time: Foundation's formatters are not Sendable.
-    private static func formatter() -> ISO8601DateFormatter {
+    private static func formatter(fractions: Bool = true) -> ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.formatOptions = fractions ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
         return formatter
     }
 }

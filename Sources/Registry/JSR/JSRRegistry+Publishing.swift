@@ -119,6 +119,10 @@ extension JSRRegistry {
     }
 
     private func prepare(_ task: JSRPublishingTask, tarball: [UInt8], configPath: String) throws(JSRTaskError) -> PreparedVersion {
+        // jsr.io takes a gzipped tar only (the upload says `Content-Encoding: gzip`).
+        guard tarball.count >= 2, tarball[0] == 0x1F, tarball[1] == 0x8B else {
+            throw JSRTaskError("invalidTarball", "the tarball is not gzip-compressed; JSR takes a gzipped tar")
+        }
         let archive: TarArchive
         do {
             archive = try TarballReader(limits: limits.tar).readArchive(tarball)

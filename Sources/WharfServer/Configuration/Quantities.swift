@@ -1,9 +1,14 @@
 /// Parsers for the human-friendly sizes and durations of proxy.conf.
 enum Quantities {
+    /// Bounds that keep every later conversion (to Int, to nanoseconds, to a date) from overflowing.
+    static let maximumBytes = 1 << 60
+    static let maximumSeconds: Double = 100 * 365.25 * 86400
+
     /// `"1 GiB"`, `"100 MiB"`, `"10 MB"`, `"512KiB"` or a plain byte count.
     static func bytes(_ value: TOMLValue, key: String) throws(ConfigurationError) -> Int {
         switch value {
-        case .integer(let bytes) where bytes >= 0: return bytes
+        case .integer(let bytes) where bytes >= 0 && bytes <= maximumBytes: return bytes
+        case .integer: throw ConfigurationError("\(key): expected a size between 0 and 1 EiB")
         case .string(let text):
             let (number, unit) = split(text)
             let factors: [String: Double] = [
@@ -13,6 +18,7 @@ enum Quantities {
             guard let number, let factor = factors[unit.lowercased()], number >= 0 else {
                 throw ConfigurationError("\(key): '\(text)' is not a size (use bytes or a unit: KB, MB, GB, KiB, MiB, GiB)")
             }
+            guard number * factor <= Double(maximumBytes) else { throw ConfigurationError("\(key): '\(text)' is more than 1 EiB") }
             return Int(number * factor)
         default:
             throw ConfigurationError("\(key): expected a size such as \"100 MiB\", found \(value.typeName)")
@@ -22,14 +28,16 @@ enum Quantities {
     /// `"60d"`, `"12h"`, `"5m"`, `"30s"`, `"250ms"` or a plain number of seconds.
     static func seconds(_ value: TOMLValue, key: String) throws(ConfigurationError) -> Double {
         switch value {
-        case .integer(let seconds) where seconds >= 0: return Double(seconds)
-        case .float(let seconds) where seconds >= 0: return seconds
+        case .integer(let seconds) where seconds >= 0 && Double(seconds) <= maximumSeconds: return Double(seconds)
+        case .float(let seconds) where seconds >= 0 && seconds <= maximumSeconds: return seconds
+        case .integer, .float: throw ConfigurationError("\(key): expected a duration between 0 and 100 years")
         case .string(let text):
             let (number, unit) = split(text)
             let factors: [String: Double] = ["": 1, "ms": 0.001, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604_800]
             guard let number, let factor = factors[unit.lowercased()], number >= 0 else {
                 throw ConfigurationError("\(key): '\(text)' is not a duration (use ms, s, m, h, d or w)")
             }
+            guard number * factor <= maximumSeconds else { throw ConfigurationError("\(key): '\(text)' is more than 100 years") }
             return number * factor
         default:
             throw ConfigurationError("\(key): expected a duration such as \"30s\", found \(value.typeName)")

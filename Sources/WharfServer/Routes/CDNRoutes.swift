@@ -2,6 +2,7 @@ import Foundation
 import EdgeCache
 import HTTPTypes
 import Hummingbird
+import Logging
 import Storage
 
 /// `GET/HEAD /cdn/{host}/{path…}`: files of allowlisted CDN hosts through the edge cache.
@@ -13,6 +14,8 @@ struct CDNRoutes: RouterMiddleware {
     let cache: EdgeCache
     let publicURL: String
     let files: StoredFileResponse
+    /// The access log's logger: a streamed answer cut by its upstream is recorded there.
+    let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -60,13 +63,22 @@ struct CDNRoutes: RouterMiddleware {
         let isHead = request.method == .head
         switch answer.body {
         case .live(let live):
+            StoredFileResponse.guardActiveContent(&headers, contentType: entry.contentType ?? "")
             if let length = live.contentLength { headers[.contentLength] = String(length) }
             if isHead { return Response(status: .ok, headers: headers) }
-            let metrics = files.metrics
+            let metrics = files.metrics, logger = logger, path = request.uri.path
             return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: live.contentLength) { writer in
-                for try await buffer in live {
-                    try await writer.write(buffer)
-                    metrics.bytesServed.increment(by: Int64(buffer.readableBytes))
+                var sent = 0
+                do {
+                    for try await buffer in live {
+                        try await writer.write(buffer)
+                        sent += buffer.readableBytes
+                        metrics.bytesServed.increment(by: Int64(buffer.readableBytes))
+                    }
+                } catch {
+                    // The 200 is already out: the client sees a cut body, and the log says so.
+                    logger.warning("GET \(path) 200 cut after \(sent) bytes: \(error)")
+                    throw error
                 }
                 try await writer.finish(nil)
             })

@@ -43,6 +43,7 @@ enum ByteRange: Equatable {
         guard start < size else { return .unsatisfiable }
         if parts[1].isEmpty { return .satisfiable(start..<size) }
         guard let end = Int(parts[1]), end >= start else { return .ignored }
-        return .satisfiable(start..<min(end + 1, size))
+        // `end` may be Int.max: compare before adding one.
+        return .satisfiable(start..<(end >= size - 1 ? size : end + 1))
     }
 }

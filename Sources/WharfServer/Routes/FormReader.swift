@@ -7,6 +7,13 @@ import MultipartKit
 struct FormReader {
     /// The largest a field may be, by name; fields not listed are skipped without being kept.
     var limits: [String: Int]
+    /// The headers of one part (and a preamble) may not grow past this: the parser keeps them whole.
+    var maxPartHeaderBytes = 16 << 10
+    /// Parts in one body, asked for or not.
+    var maxParts = 32
+
+    /// The whole body: every asked-for field at its limit, plus room for the parts' headers.
+    var maxBodyBytes: Int { limits.values.reduce(0, +) + maxParts * (maxPartHeaderBytes + 256) }
 
     struct Fields {
         var values: [String: [UInt8]] = [:]
@@ -36,18 +43,25 @@ struct FormReader {
         let parser = MultipartParser(boundary: boundary)
         var fields = Fields()
         var current: (name: String?, filename: String?, bytes: [UInt8]) = (nil, nil, [])
-        var overflow: String?
+        var overflow: Overflow?
+        var parts = 0, total = 0
+        // Bytes fed since the parser last reported anything: it is holding them (a header line, a preamble).
+        var unreported = 0, reported = false
         parser.onHeader = { name, value in
+            reported = true
             guard name.lowercased() == "content-disposition" else { return }
             current.name = Self.parameter("name", in: value)
             current.filename = Self.parameter("filename", in: value)
         }
         parser.onBody = { buffer in
+            reported = true
             guard overflow == nil, let name = current.name, let limit = limits[name] else { return }
-            if current.bytes.count + buffer.readableBytes > limit { overflow = name; return }
+            if current.bytes.count + buffer.readableBytes > limit { overflow = .field(name, limit); return }
             current.bytes += buffer.readableBytesView
         }
         parser.onPartComplete = {
+            reported = true
+            parts += 1
             if let name = current.name, limits[name] != nil, overflow == nil, fields.values[name] == nil {
                 fields.values[name] = current.bytes
                 if let filename = current.filename { fields.filenames[name] = filename }
@@ -56,11 +70,21 @@ struct FormReader {
         }
         do {
             for try await buffer in body {
-                try parser.execute(buffer)
-                if let overflow { throw Overflow(field: overflow) }
+                total += buffer.readableBytes
+                if total > maxBodyBytes { throw Overflow.body(maxBodyBytes) }
+                // In small pieces, so a header that never ends is caught within 4 KiB of the limit.
+                var rest = buffer
+                while let piece = rest.readSlice(length: min(4096, rest.readableBytes)), piece.readableBytes > 0 {
+                    reported = false
+                    try parser.execute(piece)
+                    unreported = reported ? 0 : unreported + piece.readableBytes
+                    if let overflow { throw overflow }
+                    if unreported > maxPartHeaderBytes { throw Overflow.partHeaders(maxPartHeaderBytes) }
+                    if parts > maxParts { throw Overflow.parts(maxParts) }
+                }
             }
         } catch let error as Overflow {
-            throw WharfHTTPError(.contentTooLarge, "field '\(error.field)' is larger than \(limits[error.field] ?? 0) bytes")
+            throw WharfHTTPError(.contentTooLarge, error.message)
         } catch {
             throw WharfHTTPError(.badRequest, "malformed multipart body")
         }
@@ -73,7 +97,7 @@ struct FormReader {
         do {
             for try await buffer in body {
                 bytes += buffer.readableBytesView
-                if bytes.count > total { throw Overflow(field: "") }
+                if bytes.count > total { throw Overflow.body(total) }
             }
         } catch {
             throw WharfHTTPError(.contentTooLarge, "form body larger than \(total) bytes")
@@ -91,7 +115,19 @@ struct FormReader {
         return fields
     }
 
-    private struct Overflow: Error { let field: String }
+    /// Which bound a body passed.
+    private enum Overflow: Error {
+        case field(String, Int), partHeaders(Int), parts(Int), body(Int)
+
+        var message: String {
+            switch self {
+            case .field(let name, let limit): "field '\(name)' is larger than \(limit) bytes"
+            case .partHeaders(let limit): "the headers of a multipart part are larger than \(limit) bytes"
+            case .parts(let limit): "more than \(limit) multipart parts"
+            case .body(let limit): "form body larger than \(limit) bytes"
+            }
+        }
+    }
 
     /// A `name=value` or `name="value"` parameter of a header value.
     static func parameter(_ name: String, in header: String) -> String? {

@@ -1,5 +1,6 @@
 import EdgeCache
 import HTTPTypes
+import Foundation
 import Hummingbird
 import Registry
 import Storage
@@ -20,9 +21,21 @@ struct StoredFileResponse {
         return respond(to: request, ref: file.blob, contentType: contentType, preloaded: bytes.map { ByteBuffer(bytes: $0) }, headers: headers)
     }
 
+    /// Upstream and published HTML, SVG and XML could run script on Wharf's origin, the one whose
+    /// `/auth` page asks for a user's key: they keep their type but are sandboxed (CSP `sandbox`:
+    /// no script, an opaque origin), and no file is type-sniffed into something else.
+    static func guardActiveContent(_ headers: inout HTTPFields, contentType: String) {
+        headers[.xContentTypeOptions] = "nosniff"
+        let type = contentType.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
+        if type == "text/html" || type == "image/svg+xml" || type.hasSuffix("/xml") || type.hasSuffix("+xml") {
+            headers[.contentSecurityPolicy] = "sandbox"
+        }
+    }
+
     /// `headers` already holds what the caller decides (Cache-Control, CORS, X-Cache…).
     func respond(to request: Request, ref: BlobRef, contentType: String, preloaded: ByteBuffer?, headers: HTTPFields) -> Response {
         var headers = headers
+        Self.guardActiveContent(&headers, contentType: contentType)
         let etag = "\"\(ref.sha256Hex)\""
         headers[.eTag] = etag
         headers[.acceptRanges] = "bytes"
