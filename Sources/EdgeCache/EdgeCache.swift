@@ -274,6 +274,17 @@ public final class EdgeCache: Sendable {
         flight.begin(pendingID: writer.id)
         var held: [UInt8]? = MediaType.isJavaScript(contentType) && (coding != nil || (expected ?? 0) <= configuration.maxRelinkedSize) ? [] : nil
         if held == nil { flight.publish(.streaming(contentType: contentType, contentLength: coding == nil ? expected : nil, lastModified: lastModified)) }
+        var pace = TransferPace(policy: configuration.pace, started: .now)
+        /// Abandons a body that arrives slower than `min_rate`, or past `fetch_deadline`.
+        func check(_ received: Int) throws(EdgeCacheError) {
+            switch pace.received(received, at: .now) {
+            case .proceed: return
+            case .tooSlow(let bytes, let window):
+                throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream sent \(bytes) bytes in the last \(window), under min_rate; abandoned, not stored")
+            case .pastDeadline:
+                throw EdgeCacheError(.upstreamUnavailable, "\(address): the fetch took longer than fetch_deadline (\(configuration.pace.deadline)); abandoned, not stored")
+            }
+        }
         /// One piece of the (decoded) body: into the blob, the relinking copy and the flight.
         func take(_ buffer: ByteBuffer) async throws {
             if writer.byteCount + buffer.readableBytes > limit {
@@ -298,6 +309,7 @@ public final class EdgeCache: Sendable {
             if let coding {
                 var encoded: [UInt8] = []
                 for try await buffer in response.body {
+                    try check(buffer.readableBytes)
                     guard encoded.count + buffer.readableBytes <= limit else {
                         throw EdgeCacheError(.objectTooLarge, "\(address) exceeds max_object_size (\(limit)) encoded")
                     }
@@ -320,7 +332,10 @@ public final class EdgeCache: Sendable {
                     offset = end
                 }
             } else {
-                for try await buffer in response.body { try await take(buffer) }
+                for try await buffer in response.body {
+                    try check(buffer.readableBytes)
+                    try await take(buffer)
+                }
             }
             if let expected, writer.byteCount != expected {
                 throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream sent \(writer.byteCount) of \(expected) bytes")

@@ -8,7 +8,7 @@ public struct EdgeCacheConfiguration: Sendable {
     public var maxObjectSize: Int
     /// Seconds to open a connection to an origin.
     public var connectTimeout: Double
-    /// Seconds to wait for an origin's status line, and the longest silence allowed within a body.
+    /// Seconds to wait for an origin's status line, and the longest silence between two reads of its body.
     public var readTimeout: Double
     public var userAgent: String
     /// JavaScript bodies up to this size are held until complete and relinked when they use
@@ -16,6 +16,8 @@ public struct EdgeCacheConfiguration: Sendable {
     public var maxRelinkedSize: Int = 16 << 20
     /// When an upstream counts as down (and how often it is probed then).
     public var health = UpstreamHealthPolicy()
+    /// How slow a body may arrive, and how long a whole fetch may take.
+    public var pace = TransferPacePolicy()
 
     public init(
         upstreams: UpstreamSet = UpstreamSet(),

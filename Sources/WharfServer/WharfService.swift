@@ -4,6 +4,7 @@ import Registry
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 import Storage
@@ -73,7 +74,10 @@ public struct WharfService: Sendable {
         let publicURL = configuration.resolvedPublicURL
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [ExpectContinueHandler(), RequestHeadTimeoutHandler(timeout: TimeAmount(configuration.headerTimeout))],
+                idleTimeout: TimeAmount(configuration.idleTimeout)
+            )),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

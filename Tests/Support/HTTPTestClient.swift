@@ -84,6 +84,14 @@ public final class RawConnection {
         }
     }
 
+    /// True when the server closes the connection (end of stream or reset) before anything else
+    /// arrives; false when it sends bytes or stays silent for 30 s.
+    public func waitForClose() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 1)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        return n == 0 || (n < 0 && errno == ECONNRESET)
+    }
+
     /// Everything the server sends until it closes the connection.
     public func receiveAll() -> [UInt8] {
         var received: [UInt8] = []

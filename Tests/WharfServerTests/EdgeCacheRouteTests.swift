@@ -184,6 +184,77 @@ import WharfTestSupport
         }
     }
 
+    /// Upstreams that drip, stall or take too long: every waiter gets an error, nothing is stored,
+    /// and the next request fetches again.
+    @Test func slowStalledAndEndlessUpstreamBodiesAreAbandoned() async throws {
+        func drip(every pause: Duration, bytes: Int, count: Int) -> TestOrigin.Handler {
+            { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/javascript"], body: ResponseBody { writer in
+                    for _ in 0..<count {
+                        try await writer.write(ByteBuffer(bytes: [UInt8](repeating: 0x20, count: bytes)))
+                        try await Task.sleep(for: pause)
+                    }
+                    try await writer.finish(nil)
+                })
+            }
+        }
+        var routes = CDNFixture.routes
+        routes["/npm:fixture@1.0.0/drip.js"] = drip(every: .milliseconds(100), bytes: 1, count: 600)
+        routes["/npm:fixture@1.0.0/stall.js"] = drip(every: .seconds(60), bytes: 100, count: 2)
+        routes["/npm:fixture@1.0.0/endless.js"] = drip(every: .milliseconds(50), bytes: 4096, count: 2000)
+        try await CDNFixture.with(routes: routes, configure: { configuration in
+            configuration.readTimeout = 1
+            configuration.transferPace = TransferPacePolicy(minimumBytes: 1000, window: .seconds(1), deadline: .seconds(3))
+        }) { fixture in
+            let client = fixture.client, base = fixture.wharf.baseURL + "/cdn/ga.jspm.io/npm:fixture@1.0.0/"
+            for (file, why) in [("drip.js", "under min_rate"), ("stall.js", "failed"), ("endless.js", "fetch_deadline")] {
+                async let first = client.get(base + file)
+                async let joined = client.get(base + file)
+                for answer in try await [first, joined] {
+                    #expect(answer.status == 502, "\(file)")
+                    #expect((answer.json?["error"] as? String)?.contains(why) == true, "\(file): \(answer.text)")
+                }
+                #expect(fixture.origin.count("/npm:fixture@1.0.0/" + file) == 1, "\(file): one fetch for both")
+            }
+            _ = try await client.get(base + "drip.js")
+            #expect(fixture.origin.count("/npm:fixture@1.0.0/drip.js") == 2, "nothing was stored: fetched again")
+            #expect(try await fixture.get("/healthz").status == 200)
+        }
+    }
+
+    /// Client connections have deadlines: a head must be complete `header_timeout` after the
+    /// connection opened or the request's first byte came (silent sockets, slowloris), and a
+    /// keep-alive connection is closed after `idle_timeout` without a request.
+    @Test func silentSlowAndIdleClientConnectionsAreClosed() async throws {
+        try await CDNFixture.with(configure: { configuration in
+            configuration.headerTimeout = .milliseconds(500)
+            configuration.idleTimeout = .seconds(3)
+        }) { fixture in
+            let port = try #require(URL(string: fixture.wharf.baseURL)?.port)
+            let silent = try (0..<20).map { _ in try RawConnection(port: port) }
+            for connection in silent { #expect(connection.waitForClose(), "a connection that never sends a head") }
+
+            let slow = try RawConnection(port: port)
+            try slow.send(Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8))
+            for _ in 0..<30 {
+                try await Task.sleep(for: .milliseconds(100))
+                guard (try? slow.send([UInt8(ascii: "a")])) != nil else { break }
+            }
+            #expect(slow.waitForClose(), "a head sent a byte at a time")
+
+            let keepAlive = try RawConnection(port: port)
+            let request = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+            try keepAlive.send(request)
+            #expect(String(decoding: keepAlive.receiveSome(), as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+            try await Task.sleep(for: .seconds(1))
+            try keepAlive.send(request)
+            #expect(String(decoding: keepAlive.receiveSome(), as: UTF8.self).hasPrefix("HTTP/1.1 200"), "idle between requests is not a slow head")
+            #expect(keepAlive.waitForClose(), "closed after idle_timeout")
+
+            #expect(try await fixture.get("/healthz").status == 200, "and the server goes on serving")
+        }
+    }
+
     @Test func contentTypeComesFromTheExtensionWhenTheUpstreamGivesNone() async throws {
         try await CDNFixture.with { fixture in
             let css = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/style.css")

@@ -1,3 +1,6 @@
+import EdgeCache
+import Foundation
+
 /// Parsers for the human-friendly sizes and durations of proxy.conf.
 enum Quantities {
     /// Bounds that keep every later conversion (to Int, to nanoseconds, to a date) from overflowing.
@@ -42,6 +45,22 @@ enum Quantities {
         default:
             throw ConfigurationError("\(key): expected a duration such as \"30s\", found \(value.typeName)")
         }
+    }
+
+    /// `"1 KiB/s over 20s"`: a body must bring that many bytes per second, averaged over the window.
+    static func rate(_ value: TOMLValue, key: String, keeping policy: TransferPacePolicy) throws(ConfigurationError) -> TransferPacePolicy {
+        guard case .string(let text) = value else { throw ConfigurationError("\(key): expected a rate such as \"1 KiB/s over 20s\"") }
+        let parts = text.components(separatedBy: " over ")
+        guard parts.count == 2, parts[0].hasSuffix("/s") else {
+            throw ConfigurationError("\(key): '\(text)' is not a rate such as \"1 KiB/s over 20s\"")
+        }
+        let perSecond = try bytes(.string(String(parts[0].dropLast(2))), key: key)
+        let window = try seconds(.string(parts[1]), key: key)
+        guard window >= 1 else { throw ConfigurationError("\(key): the window must be at least 1s") }
+        var policy = policy
+        policy.minimumBytes = Int(min(Double(perSecond) * window, Double(maximumBytes)))
+        policy.window = .seconds(window)
+        return policy
     }
 
     private static func split(_ text: String) -> (Double?, String) {

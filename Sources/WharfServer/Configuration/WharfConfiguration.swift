@@ -15,6 +15,10 @@ public struct WharfConfiguration: Sendable {
     public var publicURL: String?
     public var dataDirectory = ".wharf"
     public var offline = false
+    /// A connection with no request activity this long is closed.
+    public var idleTimeout: Duration = .seconds(60)
+    /// A request's head must be complete this long after the connection opened or its first byte arrived.
+    public var headerTimeout: Duration = .seconds(15)
     public var logLevel: Logger.Level = .info
     public var accessLog = true
 
@@ -29,6 +33,8 @@ public struct WharfConfiguration: Sendable {
     public var readTimeout: Double = 30
     /// After `max_fails` failed attempts within `fail_timeout` an upstream is down, probed every `probe_interval`.
     public var upstreamHealth = UpstreamHealthPolicy()
+    /// `min_rate` ("1 KiB/s over 20s") and `fetch_deadline` for upstream bodies.
+    public var transferPace = TransferPacePolicy()
     /// `GET /build/pkg@v?token=…` with this token purges the package first; empty: never.
     public var rebuildToken = ""
 
@@ -116,10 +122,21 @@ public struct WharfConfiguration: Sendable {
                 }
             case "registry": try readRegistry(try Self.table(value, key: key))
             case "auth": try readAuth(try Self.table(value, key: key))
+            case "server": try readServer(try Self.table(value, key: key))
             default: throw ConfigurationError("unknown key '\(key)'")
             }
         }
         try validate()
+    }
+
+    private mutating func readServer(_ table: TOMLTable) throws(ConfigurationError) {
+        for (key, value) in table.entries {
+            switch key {
+            case "idle_timeout": idleTimeout = .seconds(try Quantities.seconds(value, key: "server.idle_timeout"))
+            case "header_timeout": headerTimeout = .seconds(try Quantities.seconds(value, key: "server.header_timeout"))
+            default: throw ConfigurationError("unknown key 'server.\(key)'")
+            }
+        }
     }
 
     private mutating func readStore(_ table: TOMLTable) throws(ConfigurationError) {
@@ -140,6 +157,8 @@ public struct WharfConfiguration: Sendable {
             case "connect_timeout": connectTimeout = try Quantities.seconds(value, key: "cache.connect_timeout")
             case "read_timeout": readTimeout = try Quantities.seconds(value, key: "cache.read_timeout")
             case "rebuild_token": rebuildToken = try Self.string(value, key: "cache.rebuild_token")
+            case "min_rate": transferPace = try Quantities.rate(value, key: "cache.min_rate", keeping: transferPace)
+            case "fetch_deadline": transferPace.deadline = .seconds(try Quantities.seconds(value, key: "cache.fetch_deadline"))
             case "max_fails": upstreamHealth.maxFails = try Self.count(value, key: "cache.max_fails")
             case "fail_timeout": upstreamHealth.failTimeout = .seconds(try Quantities.seconds(value, key: "cache.fail_timeout"))
             case "probe_interval": upstreamHealth.probeInterval = .seconds(try Quantities.seconds(value, key: "cache.probe_interval"))
@@ -273,6 +292,7 @@ public struct WharfConfiguration: Sendable {
             maxObjectSize: maxObjectSize, connectTimeout: connectTimeout, readTimeout: readTimeout
         )
         configuration.health = upstreamHealth
+        configuration.pace = transferPace
         return configuration
     }
 
