@@ -4,7 +4,7 @@ import Logging
 /// Counts every answered request and, when `writesLog`, logs one line for it: method, path,
 /// status and milliseconds.
 struct AccessLogMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = WharfRequestContext
     let logger: Logger
     let metrics: ServerMetrics
     let writesLog: Bool

@@ -3,7 +3,7 @@ import Registry
 
 /// Unknown routes answer a JSON 404 like every other error (under `/api`, in jsr.io's shape).
 struct NotFoundMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = WharfRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {

@@ -54,16 +54,18 @@ public struct WharfService: Sendable {
         let logger = logger
         let publisher = JSRPublisher(registry: jsr) { message in logger.info("\(message)") }
 
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: WharfRequestContext.self)
         router.middlewares.add(AccessLogMiddleware(logger: logger, metrics: metrics, writesLog: configuration.accessLog))
         router.middlewares.add(NotFoundMiddleware())
         router.middlewares.add(CDNRoutes(cache: cache, publicURL: configuration.resolvedPublicURL, files: files, logger: logger))
         router.middlewares.add(EikRoutes(registry: registry, authenticator: authenticator, limits: configuration.registryLimits, files: files))
         router.middlewares.add(JSRFileRoutes(registry: jsr, files: files))
         OperationsRoutes(cache: cache, metrics: metrics).register(on: router)
-        AuthRoutes(authenticator: authenticator).register(on: router)
-        JSRRoutes(registry: jsr, authorizations: jsrAuthorizations, publisher: publisher, publicURL: configuration.resolvedPublicURL).register(on: router)
-        JSRDevicePage(authorizations: jsrAuthorizations).register(on: router)
+        let loginGuard = LoginGuard(limiter: AuthFailureLimiter(policy: configuration.authFailures), trustedProxies: configuration.trustedProxies, logger: logger)
+        AuthRoutes(authenticator: authenticator, loginGuard: loginGuard).register(on: router)
+        JSRRoutes(registry: jsr, authorizations: jsrAuthorizations, publisher: publisher, publicURL: configuration.resolvedPublicURL, loginGuard: loginGuard)
+            .register(on: router)
+        JSRDevicePage(authorizations: jsrAuthorizations, loginGuard: loginGuard).register(on: router)
         let listings = DownloadListings(cache: cache, publicURL: configuration.resolvedPublicURL, registry: registry)
         ImportMapRoutes(
             listings: listings, rewriter: MapRewriter(cache: cache, listings: listings),

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Registry
+import WharfServer
 import Synchronization
 import Tarball
 import Testing
@@ -71,6 +72,38 @@ import WharfTestSupport
             }
             #expect(try await eik.get("/pkg/fuzz").status == 404, "nothing was published")
         }
+    }
+
+    /// Guessing keys is limited per client: after `max_failures` wrong keys the client waits (429,
+    /// `Retry-After`), even with the right key; behind a trusted proxy, clients are told apart by
+    /// `X-Forwarded-For` (which nobody else can forge their way around).
+    @Test func failedLoginsAreLimitedPerClient() async throws {
+        try await EikFixture.with(configure: { configuration in
+            configuration.authFailures = AuthFailurePolicy(maxFailures: 3, window: .seconds(300))
+        }) { eik in
+            for attempt in 0..<3 { #expect(try await Self.login(eik, "guess-\(attempt)").status == 401) }
+            let blocked = try await Self.login(eik, "change_me")
+            #expect(blocked.status == 429)
+            #expect(Int(blocked.header("retry-after") ?? "") ?? 0 > 0)
+            #expect((blocked.json?["error"] as? String)?.contains("too many failed attempts") == true)
+            #expect(try await Self.login(eik, "change_me", forwardedFor: "203.0.113.5").status == 429, "an untrusted peer's X-Forwarded-For is ignored")
+        }
+        let proxy = try #require(IPNetwork("127.0.0.0/8"))
+        try await EikFixture.with(configure: { configuration in
+            configuration.authFailures = AuthFailurePolicy(maxFailures: 3, window: .seconds(300))
+            configuration.trustedProxies = [proxy]
+        }) { (eik: EikFixture) async throws in
+            for attempt in 0..<3 { #expect(try await Self.login(eik, "guess-\(attempt)", forwardedFor: "198.51.100.7").status == 401) }
+            #expect(try await Self.login(eik, "change_me", forwardedFor: "198.51.100.7").status == 429)
+            #expect(try await Self.login(eik, "change_me", forwardedFor: "203.0.113.5").status == 200, "another client behind the same proxy")
+            #expect(try await Self.login(eik, "change_me", forwardedFor: "198.51.100.7, 127.0.0.1").status == 429, "trusted hops are skipped")
+        }
+    }
+
+    static func login(_ eik: EikFixture, _ key: String, forwardedFor: String? = nil) async throws -> TestResponse {
+        var headers = [("Content-Type", "application/x-www-form-urlencoded")]
+        if let forwardedFor { headers.append(("X-Forwarded-For", forwardedFor)) }
+        return try await eik.client.request(eik.base + "/auth/login", method: .POST, headers: headers, body: Array("key=\(key)".utf8))
     }
 
     /// Multipart bodies are bounded per route: a part's headers (16 KiB), the number of parts, and

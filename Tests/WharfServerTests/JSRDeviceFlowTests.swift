@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Registry
 import Testing
 import WharfTestSupport
 
@@ -76,6 +77,25 @@ import WharfTestSupport
             let expired = try await jsr.call("POST", "/api/authorizations/exchange", json: ["exchangeToken": started.json?["exchangeToken"] as? String ?? "", "verifier": "v"])
             #expect(expired.status == 400)
             #expect(expired.code == "authorizationExpired")
+        }
+    }
+
+    /// Wrong verifiers and guessed codes are limited per client: 429 once `max_failures` are used up.
+    @Test func guessingVerifiersAndCodesIsLimited() async throws {
+        try await JSRFixture.with(configure: { $0.authFailures = AuthFailurePolicy(maxFailures: 2, window: .seconds(300)) }) { jsr in
+            let started = try await jsr.call("POST", "/api/authorizations", json: ["challenge": JSRFixture.challenge(for: "v")])
+            let exchangeToken = try #require(started.json?["exchangeToken"] as? String)
+            let code = try #require(started.json?["code"] as? String)
+            // Polling while pending is not a failure.
+            for _ in 0..<4 { #expect(try await jsr.call("POST", "/api/authorizations/exchange", json: ["exchangeToken": exchangeToken, "verifier": "v"]).code == "authorizationPending") }
+            for _ in 0..<2 { #expect(try await jsr.call("POST", "/api/authorizations/exchange", json: ["exchangeToken": exchangeToken, "verifier": "guess"]).code == "authorizationInvalidVerifier") }
+            let blocked = try await jsr.call("POST", "/api/authorizations/exchange", json: ["exchangeToken": exchangeToken, "verifier": "v"])
+            #expect(blocked.status == 429)
+            #expect(blocked.code == "tooManyRequests")
+            #expect(blocked.header("retry-after") != nil)
+            let form = Array("code=\(code)&key=alice-key&action=approve".utf8)
+            let page = try await jsr.call("POST", "/auth", body: form, headers: [("Content-Type", "application/x-www-form-urlencoded")])
+            #expect(page.status == 429, "the same client at the device page")
         }
     }
 

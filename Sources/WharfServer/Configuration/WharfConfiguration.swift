@@ -19,6 +19,10 @@ public struct WharfConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(60)
     /// A request's head must be complete this long after the connection opened or its first byte arrived.
     public var headerTimeout: Duration = .seconds(15)
+    /// Peers whose `X-Forwarded-For` names the client (load balancers in front of Wharf).
+    public var trustedProxies: [IPNetwork] = []
+    /// Failed logins, device approvals and exchanges allowed per client (and code) in a window.
+    public var authFailures = AuthFailurePolicy()
     public var logLevel: Logger.Level = .info
     public var accessLog = true
 
@@ -134,6 +138,13 @@ public struct WharfConfiguration: Sendable {
             switch key {
             case "idle_timeout": idleTimeout = .seconds(try Quantities.seconds(value, key: "server.idle_timeout"))
             case "header_timeout": headerTimeout = .seconds(try Quantities.seconds(value, key: "server.header_timeout"))
+            case "trusted_proxies":
+                guard case .array(let items) = value else { throw ConfigurationError("server.trusted_proxies: expected an array of addresses or networks") }
+                trustedProxies = try items.map { item throws(ConfigurationError) in
+                    let text = try Self.string(item, key: "server.trusted_proxies")
+                    guard let network = IPNetwork(text) else { throw ConfigurationError("server.trusted_proxies: '\(text)' is not an address or a network such as 10.0.0.0/8") }
+                    return network
+                }
             default: throw ConfigurationError("unknown key 'server.\(key)'")
             }
         }
@@ -192,6 +203,8 @@ public struct WharfConfiguration: Sendable {
             switch key {
             case "jwt_secret": jwtSecret = try Self.string(value, key: "auth.jwt_secret")
             case "token_ttl": tokenLifetime = try Quantities.seconds(value, key: "auth.token_ttl")
+            case "max_failures": authFailures.maxFailures = try Self.count(value, key: "auth.max_failures")
+            case "failure_window": authFailures.window = .seconds(try Quantities.seconds(value, key: "auth.failure_window"))
             case "jsr_authorization_ttl": jsrAuthorizationLifetime = try Quantities.seconds(value, key: "auth.jsr_authorization_ttl")
             case "jsr_device_token_ttl": jsrDeviceTokenLifetime = try Quantities.seconds(value, key: "auth.jsr_device_token_ttl")
             case "users":

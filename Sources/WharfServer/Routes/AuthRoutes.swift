@@ -5,20 +5,25 @@ import Registry
 /// `POST /auth/login` (Eik): a key in, `{"token": "<jwt>"}` out.
 struct AuthRoutes {
     let authenticator: Authenticator
+    let loginGuard: LoginGuard
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.post("/auth/login") { request, _ in try await login(request) }
+    func register(on router: Router<WharfRequestContext>) {
+        router.post("/auth/login") { request, context in try await login(request, context: context) }
     }
 
-    private func login(_ request: Request) async throws -> Response {
+    private func login(_ request: Request, context: WharfRequestContext) async throws -> Response {
         let fields = try await FormReader(limits: ["key": 4096]).read(request)
         guard let key = fields.string("key"), !key.isEmpty else {
             throw WharfHTTPError(.badRequest, "the form field 'key' is missing")
         }
         let token: String
         do {
-            token = try await authenticator.login(key: key)
-        } catch {
+            token = try await loginGuard.attempt("login", request: request, context: context, isFailure: { ($0 as? RegistryError)?.kind == .unauthorized }) {
+                try await authenticator.login(key: key)
+            }
+        } catch let error as TooManyFailures {
+            throw TooManyFailuresError(failure: error, jsr: false)
+        } catch let error as RegistryError {
             throw error.httpError(isRead: false)
         }
         let body = try JSONSerialization.data(withJSONObject: ["token": token])

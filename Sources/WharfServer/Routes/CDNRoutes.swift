@@ -8,7 +8,7 @@ import Storage
 /// `GET/HEAD /cdn/{host}/{path…}`: files of allowlisted CDN hosts through the edge cache.
 /// Handled before the router so the raw path (with any `//` or encodings) is seen exactly once.
 struct CDNRoutes: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = WharfRequestContext
     static let prefix = "/cdn/"
 
     let cache: EdgeCache

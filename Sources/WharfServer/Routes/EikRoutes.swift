@@ -9,7 +9,7 @@ import Tarball
 /// The Eik server REST API: `/pkg`, `/npm` and `/map` (packages, versions, files, import maps,
 /// aliases). Handled on the raw path so scoped names, encoded or not, are decoded exactly once.
 struct EikRoutes: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = WharfRequestContext
 
     let registry: EikRegistry
     let authenticator: Authenticator

@@ -7,7 +7,7 @@ import ImportMaps
 struct GenerateRoutes {
     let generator: Generator
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WharfRequestContext>) {
         router.get("/generate") { request, _ in
             let query = request.uri.queryParameters
             var options = GenerateOptions()

@@ -14,7 +14,7 @@ struct ImportMapRoutes {
 
     static let maxBody = 4 << 20
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WharfRequestContext>) {
         // `**`: scoped names (`@scope/name@1.0.0`) span two path segments.
         router.get("/download/**") { request, context in
             let specs = context.parameters.getCatchAll().joined(separator: "/")

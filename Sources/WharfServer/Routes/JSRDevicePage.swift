@@ -7,21 +7,32 @@ import Registry
 /// approve or deny a pending authorization (jsr.io sends people to GitHub sign-in instead).
 struct JSRDevicePage {
     let authorizations: JSRAuthorizations
+    let loginGuard: LoginGuard
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WharfRequestContext>) {
         router.get("/auth") { request, _ in
             let code = request.uri.queryParameters["code"].map(String.init) ?? ""
             let details = code.isEmpty ? nil : try? authorizations.details(code: code)
             let note = details == nil && !code.isEmpty ? "No pending authorization has this code, or it has expired." : ""
             return Self.page(code: code, permissions: details?.permissions, message: note)
         }
-        router.post("/auth") { request, _ in
+        router.post("/auth") { request, context in
             let fields = try await FormReader(limits: ["code": 64, "key": 4096, "action": 16]).read(request)
             let code = fields.string("code") ?? ""
             let approve = fields.string("action") != "deny"
             do {
-                let user = try authorizations.authenticator.user(key: fields.string("key") ?? "")
-                try await authorizations.decide(code: code, approve: approve, by: JSRActor(user: user))
+                // A wrong key, or a code that names no authorization, counts against the client and the code.
+                let isFailure: (any Error) -> Bool = { error in
+                    error is RegistryError || (error as? JSRError)?.code == .authorizationNotFound
+                }
+                try await loginGuard.attempt("device approval", request: request, context: context, subject: "code:\(code.prefix(64))", isFailure: isFailure) {
+                    let user = try authorizations.authenticator.user(key: fields.string("key") ?? "")
+                    try await authorizations.decide(code: code, approve: approve, by: JSRActor(user: user))
+                }
+            } catch let error as TooManyFailures {
+                var page = Self.page(code: nil, permissions: nil, message: error.description, status: .tooManyRequests)
+                page.headers[.retryAfter] = String(error.retryAfter)
+                return page
             } catch let error as RegistryError {
                 return Self.page(code: code, permissions: nil, message: "That key is not valid: \(error.message)", status: .unauthorized)
             } catch let error as JSRError {

@@ -6,7 +6,7 @@ import Registry
 /// The files jsr.io serves for a package: `/@scope/name/meta.json` (its versions, for a minute),
 /// `/@scope/name/{version}_meta.json` and `/@scope/name/{version}/{path}` (both immutable).
 struct JSRFileRoutes: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = WharfRequestContext
 
     let registry: JSRRegistry
     let files: StoredFileResponse

@@ -10,11 +10,12 @@ struct JSRRoutes {
     let authorizations: JSRAuthorizations
     let publisher: JSRPublisher
     let publicURL: String
+    let loginGuard: LoginGuard
 
     /// JSON request bodies are small; anything larger is a mistake.
     static let maxJSONBody = 64 * 1024
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WharfRequestContext>) {
         let api = router.group("api")
         registerScopes(on: api)
         registerPackages(on: api)
@@ -29,7 +30,7 @@ struct JSRRoutes {
 
     // MARK: scopes, members, invites
 
-    private func registerScopes(on api: RouterGroup<BasicRequestContext>) {
+    private func registerScopes(on api: RouterGroup<WharfRequestContext>) {
         api.post("scopes") { request, _ in
             try await Self.run {
                 let actor = try await actor(request)
@@ -99,7 +100,7 @@ struct JSRRoutes {
 
     // MARK: packages and versions
 
-    private func registerPackages(on api: RouterGroup<BasicRequestContext>) {
+    private func registerPackages(on api: RouterGroup<WharfRequestContext>) {
         api.get("packages") { request, _ in
             try Self.run {
                 let query = request.uri.queryParameters
@@ -180,7 +181,7 @@ struct JSRRoutes {
 
     /// The tarball is read whole (at most the limit: 413 beyond it) and queued; the answer is the
     /// `pending` task, which the publisher then takes to `success` or `failure`.
-    private func publish(_ request: Request, context: BasicRequestContext) async throws(JSRError) -> Response {
+    private func publish(_ request: Request, context: WharfRequestContext) async throws(JSRError) -> Response {
         let actor = try await actor(request)
         let (scope, package, version) = try Self.coordinates(context)
         guard let config = request.uri.queryParameters["config"].map(String.init), !config.isEmpty else {
@@ -204,7 +205,7 @@ struct JSRRoutes {
 
     // MARK: users and tokens
 
-    private func registerUsers(on api: RouterGroup<BasicRequestContext>) {
+    private func registerUsers(on api: RouterGroup<WharfRequestContext>) {
         api.get("user") { request, _ in try await Self.run { try json(registry.fullUser(await actor(request))) } }
         api.get("user/scopes") { request, _ in try await Self.run { try json(registry.scopes(ofUser: await actor(request).id)) } }
         api.get("user/member/:scope") { request, context in
@@ -269,7 +270,7 @@ struct JSRRoutes {
 
     // MARK: device authorization
 
-    private func registerAuthorizations(on api: RouterGroup<BasicRequestContext>) {
+    private func registerAuthorizations(on api: RouterGroup<WharfRequestContext>) {
         api.post("authorizations") { request, _ in
             try await Self.run {
                 let body = try await Self.body(request)
@@ -293,11 +294,21 @@ struct JSRRoutes {
                 return Self.noContent()
             }
         }
-        api.post("authorizations/exchange") { request, _ in
+        api.post("authorizations/exchange") { request, context in
             try await Self.run {
                 let body = try await Self.body(request)
-                return try json(await authorizations.exchange(
-                    exchangeToken: try Self.string(body["exchangeToken"], "exchangeToken"), verifier: try Self.string(body["verifier"], "verifier")))
+                // Guessed exchange tokens and wrong verifiers count; `authorizationPending` (polling) does not.
+                let isFailure: (any Error) -> Bool = { error in
+                    [.authorizationInvalidVerifier, .authorizationNotFound].contains((error as? JSRError)?.code)
+                }
+                do {
+                    return try await loginGuard.attempt("device-flow exchange", request: request, context: context, isFailure: isFailure) {
+                        try json(await authorizations.exchange(
+                            exchangeToken: try Self.string(body["exchangeToken"], "exchangeToken"), verifier: try Self.string(body["verifier"], "verifier")))
+                    }
+                } catch let error as TooManyFailures {
+                    throw TooManyFailuresError(failure: error, jsr: true)
+                }
             }
         }
     }
@@ -339,7 +350,7 @@ struct JSRRoutes {
         Response(status: .noContent, headers: [.cacheControl: "no-store", .accessControlAllowOrigin: "*"])
     }
 
-    static func coordinates(_ context: BasicRequestContext) throws(JSRError) -> (String, String, String) {
+    static func coordinates(_ context: WharfRequestContext) throws(JSRError) -> (String, String, String) {
         (try context.parameters.require("scope"), try context.parameters.require("package"), try context.parameters.require("version"))
     }
 

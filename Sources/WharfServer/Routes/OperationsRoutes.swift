@@ -6,7 +6,7 @@ struct OperationsRoutes {
     let cache: EdgeCache
     let metrics: ServerMetrics
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WharfRequestContext>) {
         router.on("/healthz", method: .get) { _, _ in health() }
         router.on("/healthz", method: .head) { _, _ in health() }
         router.get("/metrics") { _, _ in try scrape() }
