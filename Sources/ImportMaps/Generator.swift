@@ -12,14 +12,21 @@ public struct Generator: Sendable {
     public let listings: DownloadListings
     /// Wharf's JSR registry, for `jsr:` installs.
     public let jsr: JSRRegistry?
+    /// Installs one request may ask for (`[generate] max_installs`): the work grows with them.
+    public var maxInstalls: Int
 
-    public init(cache: EdgeCache, listings: DownloadListings, jsr: JSRRegistry? = nil) {
+    public init(cache: EdgeCache, listings: DownloadListings, jsr: JSRRegistry? = nil, maxInstalls: Int = 500) {
         self.cache = cache
         self.listings = listings
         self.jsr = jsr
+        self.maxInstalls = maxInstalls
     }
 
+    /// Stops with `cancelled` soon after its task is cancelled (the client went away).
     public func generate(_ options: GenerateOptions) async throws(ImportMapError) -> GenerateResult {
+        guard options.install.count <= maxInstalls else {
+            throw ImportMapError(.invalid, "\(options.install.count) installs asked for; at most \(maxInstalls) per request (generate.max_installs)")
+        }
         var run = GeneratorRun(cache: cache, options: options, downloads: listings, jsr: jsr)
         return try await run.generate()
     }
@@ -69,7 +76,19 @@ struct GeneratorRun {
         if options.env.contains("require") { throw ImportMapError(.invalid, "the require condition is not supported: import maps load ES modules") }
         guard !options.install.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
         var entries: [String] = []
+        // The packuments of every npm install at once (16 at a time), then their manifests: the
+        // loop below finds them resolved and only decides.
+        let npmTargets = options.install.filter { $0.source != .jsr && !options.ignore.contains($0.key) }
+        await prefetchVersions(of: npmTargets.map(\.name))
+        try Self.checkCancellation()
+        var firstChoices: [PackageID] = []
+        for target in npmTargets where options.resolutions[target.name] == nil && target.range != nil {
+            if let versions = packuments[target.name], let version = VersionCatalog.pick(target.range, from: versions),
+               let package = PackageID(name: target.name, version: version.description) { firstChoices.append(package) }
+        }
+        await prefetchManifests(firstChoices)
         for target in options.install where !options.ignore.contains(target.key) {
+            try Self.checkCancellation()
             if target.source == .jsr {
                 let url = try jsrEntry(try chooseJSR(target.name, range: options.resolutions[target.name] ?? target.range), subpath: target.subpath)
                 imports.append((target.key, url))
@@ -199,6 +218,7 @@ struct GeneratorRun {
         var queue = entries
         var dynamicRoots: [String] = []
         while !queue.isEmpty {
+            try Self.checkCancellation()
             if sources[queue[0]] == nil { await prefetch(queue) }
             let url = queue.removeFirst()
             guard staticSet.insert(url).inserted else { continue }
@@ -210,6 +230,7 @@ struct GeneratorRun {
         var dynamicSeen: [String] = [], dynamicSet = Set<String>()
         queue = dynamicRoots
         while !queue.isEmpty {
+            try Self.checkCancellation()
             if sources[queue[0]] == nil { await prefetch(queue) }
             let url = queue.removeFirst()
             guard !staticSet.contains(url), dynamicSet.insert(url).inserted else { continue }
@@ -226,13 +247,41 @@ struct GeneratorRun {
         let missing = Array(Set(urls.filter { sources[$0] == nil }))
         guard missing.count > 1 else { return }
         let run = self
-        let fetched = await withTaskGroup(of: (String, [UInt8]?).self) { group in
-            var next = 0, results: [(String, [UInt8]?)] = []
+        let fetched = await Self.concurrently(missing) { url in try? await run.bytes(of: url) }
+        for (url, bytes) in fetched { if let bytes { sources[url] = bytes } }
+    }
+
+    /// Fetches the packuments of the bare specifiers' packages at once, 16 at a time (failures are
+    /// left for `choose`).
+    mutating func prefetchVersions(of specifiers: [String]) async {
+        let names = Array(Set(specifiers.filter { !$0.hasPrefix(".") && !$0.hasPrefix("/") && !$0.hasPrefix("#") && !$0.contains("://") }
+            .map { Self.split($0).0 }).filter { packuments[$0] == nil && publishedVersions(of: $0).isEmpty })
+        guard names.count > 1 else { return }
+        let catalog = catalog
+        let found = await Self.concurrently(names) { name in try? await catalog.versions(of: name) }
+        for (name, versions) in found { if let versions { packuments[name] = versions } }
+    }
+
+    /// Fetches the package.json of each package at once, 16 at a time (failures are left for `manifest`).
+    mutating func prefetchManifests(_ packages: [PackageID]) async {
+        let missing = Array(Set(packages.filter { manifests[$0] == nil }))
+        guard missing.count > 1 else { return }
+        let run = self
+        let found = await Self.concurrently(missing) { package in try? await run.bytes(of: run.base(package) + "package.json") }
+        for (package, bytes) in found {
+            if let bytes, let json = try? JSONValue.parse(bytes) { manifests[package] = PackageManifest(json: json) }
+        }
+    }
+
+    /// `work` for every item, at most 16 at a time, stopping early when the task is cancelled.
+    static func concurrently<Item: Sendable, Value: Sendable>(_ items: [Item], _ work: @escaping @Sendable (Item) async -> Value?) async -> [(Item, Value?)] {
+        await withTaskGroup(of: (Item, Value?).self) { group in
+            var next = 0, results: [(Item, Value?)] = []
             func add() {
-                guard next < missing.count else { return }
-                let url = missing[next]
+                guard next < items.count, !Task.isCancelled else { return }
+                let item = items[next]
                 next += 1
-                group.addTask { (url, try? await run.bytes(of: url)) }
+                group.addTask { (item, await work(item)) }
             }
             for _ in 0..<16 { add() }
             for await result in group {
@@ -241,20 +290,10 @@ struct GeneratorRun {
             }
             return results
         }
-        for (url, bytes) in fetched { if let bytes { sources[url] = bytes } }
     }
 
-    /// Fetches the packuments of the bare specifiers' packages at once (failures are left for `choose`).
-    mutating func prefetchVersions(of specifiers: [String]) async {
-        let names = Set(specifiers.filter { !$0.hasPrefix(".") && !$0.hasPrefix("/") && !$0.hasPrefix("#") && !$0.contains("://") }
-            .map { Self.split($0).0 }).filter { packuments[$0] == nil && publishedVersions(of: $0).isEmpty }
-        guard names.count > 1 else { return }
-        let catalog = catalog
-        let found = await withTaskGroup(of: (String, VersionCatalog.Versions?).self) { group in
-            for name in names { group.addTask { (name, try? await catalog.versions(of: name)) } }
-            return await group.reduce(into: [(String, VersionCatalog.Versions?)]()) { $0.append($1) }
-        }
-        for (name, versions) in found { if let versions { packuments[name] = versions } }
+    static func checkCancellation() throws(ImportMapError) {
+        if Task.isCancelled { throw ImportMapError(.cancelled, "the generation was stopped: its client went away") }
     }
 
     /// Fetches and lexes one module; resolves its imports (recording bare ones in the map).

@@ -8,6 +8,8 @@ public struct ImportMapError: Error, Sendable, CustomStringConvertible {
         case offline
         /// An upstream failed or answered nonsense (502).
         case upstream
+        /// The work was stopped: the client that asked for it went away.
+        case cancelled
     }
 
     public let kind: Kind

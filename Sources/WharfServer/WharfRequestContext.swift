@@ -15,4 +15,16 @@ struct WharfRequestContext: RequestContext {
 
     /// The peer of the connection (a proxy's address when Wharf is behind one).
     var peerAddress: SocketAddress? { channel.remoteAddress }
+
+    /// Runs `body` when the client goes away (at once if it has): long work stops for nobody.
+    func onClientGone(_ body: @escaping @Sendable () -> Void) {
+        let channel = channel
+        channel.eventLoop.execute {
+            if let watcher = try? channel.pipeline.syncOperations.handler(type: ClientGoneHandler.self) {
+                watcher.register(body)
+            } else {
+                channel.closeFuture.whenComplete { _ in body() }
+            }
+        }
+    }
 }

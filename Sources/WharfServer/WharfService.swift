@@ -71,13 +71,15 @@ public struct WharfService: Sendable {
             listings: listings, rewriter: MapRewriter(cache: cache, listings: listings),
             rebuildToken: configuration.rebuildToken, logger: logger
         ).register(on: router)
-        GenerateRoutes(generator: Generator(cache: cache, listings: listings, jsr: jsr)).register(on: router)
+        GenerateRoutes(generator: Generator(cache: cache, listings: listings, jsr: jsr, maxInstalls: configuration.maxInstalls)).register(on: router)
 
         let publicURL = configuration.resolvedPublicURL
         let app = Application(
             router: router,
             server: .http1(configuration: .init(
-                additionalChannelHandlers: [ExpectContinueHandler(), RequestHeadTimeoutHandler(timeout: TimeAmount(configuration.headerTimeout))],
+                additionalChannelHandlers: [
+                    ExpectContinueHandler(), RequestHeadTimeoutHandler(timeout: TimeAmount(configuration.headerTimeout)), ClientGoneHandler(),
+                ],
                 idleTimeout: TimeAmount(configuration.idleTimeout)
             )),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil),

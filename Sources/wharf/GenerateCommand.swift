@@ -59,7 +59,7 @@ struct GenerateCommand: AsyncParsableCommand {
         let store = try LocalStore(configuration)
         let result: GenerateResult
         do {
-            result = try await Generator(cache: store.cache, listings: store.listings, jsr: store.jsr).generate(generate)
+            result = try await Generator(cache: store.cache, listings: store.listings, jsr: store.jsr, maxInstalls: configuration.maxInstalls).generate(generate)
         } catch {
             await store.close()
             throw ValidationError(error.message)

@@ -172,6 +172,37 @@ import WharfTestSupport
         }
     }
 
+    /// `/generate` work is bounded: at most `max_installs` per request, and it stops when its
+    /// client goes away (the module after the slow one is never fetched).
+    @Test func installsAreBoundedAndWorkStopsWithTheClient() async throws {
+        var routes = Self.routes
+        routes["/slow-chain"] = TestOrigin.file(Array(#"{"name":"slow-chain","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{}}}"#.utf8), contentType: "application/json")
+        routes["/npm:slow-chain@1.0.0/package.json"] = TestOrigin.file(Array(#"{"name":"slow-chain","version":"1.0.0","exports":"./index.js"}"#.utf8), contentType: "application/json")
+        routes["/npm:slow-chain@1.0.0/index.js"] = { _, _ in
+            try await Task.sleep(for: .seconds(1))
+            return Response(status: .ok, headers: [.contentType: "text/javascript"], body: ResponseBody(byteBuffer: ByteBuffer(string: "import './next.js';\n")))
+        }
+        routes["/npm:slow-chain@1.0.0/next.js"] = TestOrigin.file(Array("export default 1;\n".utf8))
+        try await CDNFixture.with(routes: routes, configure: { $0.maxInstalls = 3 }) { cdn in
+            let many = try await generate(cdn, "install=dyn,shared,pre,other")
+            #expect(many.status == 400)
+            #expect((many.json?["error"] as? String)?.contains("at most 3") == true, "\(many.text)")
+            #expect(try await generate(cdn, "install=dyn,shared,pre").status == 200)
+
+            let port = try #require(URL(string: cdn.wharf.baseURL)?.port)
+            do {
+                let connection = try RawConnection(port: port)
+                try connection.send(Array("GET /generate?install=slow-chain HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+                try await Task.sleep(for: .milliseconds(300))
+            }  // closed here, before the slow module arrives
+            try await Task.sleep(for: .seconds(2))
+            #expect(cdn.origin.count("/npm:slow-chain@1.0.0/index.js") == 1)
+            #expect(cdn.origin.count("/npm:slow-chain@1.0.0/next.js") == 0, "the generation stopped with its client")
+            #expect(try await generate(cdn, "install=slow-chain").status == 200, "and the next one runs")
+            #expect(cdn.origin.count("/npm:slow-chain@1.0.0/next.js") == 1)
+        }
+    }
+
     @Test func peerDependenciesOtherProvidersAndMissingModules() async throws {
         try await CDNFixture.with(routes: Self.routes) { cdn in
             let peer = try #require(try await generate(cdn, "install=peer-user").json?["map"] as? [String: Any])

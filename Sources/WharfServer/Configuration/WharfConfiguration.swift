@@ -21,6 +21,8 @@ public struct WharfConfiguration: Sendable {
     public var headerTimeout: Duration = .seconds(15)
     /// Peers whose `X-Forwarded-For` names the client (load balancers in front of Wharf).
     public var trustedProxies: [IPNetwork] = []
+    /// Installs one `/generate` request (or `wharf generate`) may ask for.
+    public var maxInstalls = 500
     /// Failed logins, device approvals and exchanges allowed per client (and code) in a window.
     public var authFailures = AuthFailurePolicy()
     public var logLevel: Logger.Level = .info
@@ -127,6 +129,11 @@ public struct WharfConfiguration: Sendable {
             case "registry": try readRegistry(try Self.table(value, key: key))
             case "auth": try readAuth(try Self.table(value, key: key))
             case "server": try readServer(try Self.table(value, key: key))
+            case "generate":
+                for (name, item) in try Self.table(value, key: key).entries {
+                    guard name == "max_installs" else { throw ConfigurationError("unknown key 'generate.\(name)'") }
+                    maxInstalls = try Self.count(item, key: "generate.max_installs")
+                }
             default: throw ConfigurationError("unknown key '\(key)'")
             }
         }

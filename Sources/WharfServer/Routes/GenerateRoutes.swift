@@ -8,7 +8,7 @@ struct GenerateRoutes {
     let generator: Generator
 
     func register(on router: Router<WharfRequestContext>) {
-        router.get("/generate") { request, _ in
+        router.get("/generate") { request, context in
             let query = request.uri.queryParameters
             var options = GenerateOptions()
             let list = { (name: String) -> [String] in
@@ -23,9 +23,9 @@ struct GenerateRoutes {
             options.ignore = Set(list("ignore"))
             if let input = query["inputMap"] { options.inputMap = try Self.parse(String(input), field: "inputMap") }
             if let resolutions = query["resolutions"] { options.resolutions = try Self.stringMap(Self.parse(String(resolutions), field: "resolutions")) }
-            return try await run(options, onlyMap: query["output"] == "importmap")
+            return try await run(options, onlyMap: query["output"] == "importmap", context: context)
         }
-        router.post("/generate") { request, _ in
+        router.post("/generate") { request, context in
             let buffer: ByteBuffer
             do { buffer = try await request.body.collect(upTo: 1 << 20) } catch {
                 throw WharfHTTPError(.contentTooLarge, "the request body is larger than 1 MiB")
@@ -41,15 +41,19 @@ struct GenerateRoutes {
             options.ignore = Set(Self.strings(body["ignore"]))
             options.inputMap = body["inputMap"]
             if let resolutions = body["resolutions"] { options.resolutions = try Self.stringMap(resolutions) }
-            return try await run(options, onlyMap: body["output"]?.stringValue == "importmap")
+            return try await run(options, onlyMap: body["output"]?.stringValue == "importmap", context: context)
         }
     }
 
-    private func run(_ options: GenerateOptions, onlyMap: Bool) async throws -> Response {
+    /// The generation stops when the client's connection closes: nobody would read its answer.
+    private func run(_ options: GenerateOptions, onlyMap: Bool, context: WharfRequestContext) async throws -> Response {
         let result: GenerateResult
+        let generator = generator
+        let work = Task { () throws(ImportMapError) -> GenerateResult in try await generator.generate(options) }
+        context.onClientGone { work.cancel() }
         do {
-            result = try await generator.generate(options)
-        } catch {
+            result = try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
+        } catch let error as ImportMapError {
             throw error.httpError
         }
         if onlyMap {

@@ -160,6 +160,8 @@ extension ImportMapError {
         case .notFound: .notFound
         case .offline: .gatewayTimeout
         case .upstream: .badGateway
+        // Nobody reads it: the client is gone.
+        case .cancelled: .serviceUnavailable
         }
         return WharfHTTPError(status, message)
     }
