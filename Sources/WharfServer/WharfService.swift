@@ -78,9 +78,9 @@ public struct WharfService: Sendable {
             router: router,
             server: .http1(configuration: .init(
                 additionalChannelHandlers: [
-                    ExpectContinueHandler(), RequestHeadTimeoutHandler(timeout: TimeAmount(configuration.headerTimeout)), ClientGoneHandler(),
-                ],
-                idleTimeout: TimeAmount(configuration.idleTimeout)
+                    ExpectContinueHandler(), ClientGoneHandler(),
+                    ConnectionDeadlinesHandler(headerTimeout: TimeAmount(configuration.headerTimeout), idleTimeout: TimeAmount(configuration.idleTimeout)),
+                ]
             )),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil),
             onServerRunning: { channel in
