@@ -1,6 +1,5 @@
 import EdgeCache
 import HTTPTypes
-import Foundation
 import Hummingbird
 import Registry
 import Storage
@@ -26,10 +25,17 @@ struct StoredFileResponse {
     /// no script, an opaque origin), and no file is type-sniffed into something else.
     static func guardActiveContent(_ headers: inout HTTPFields, contentType: String) {
         headers[.xContentTypeOptions] = "nosniff"
-        let type = contentType.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
-        if type == "text/html" || type == "image/svg+xml" || type.hasSuffix("/xml") || type.hasSuffix("+xml") {
-            headers[.contentSecurityPolicy] = "sandbox"
-        }
+        if isActive(contentType) { headers[.contentSecurityPolicy] = "sandbox" }
+    }
+
+    /// `text/html`, `image/svg+xml`, `…/xml`, `…+xml` (any case, parameters ignored). Byte by byte:
+    /// it runs on every hit, where Foundation's trimming and lowercasing would cost microseconds.
+    static func isActive(_ contentType: String) -> Bool {
+        var utf8 = contentType.utf8[...]
+        while utf8.first == UInt8(ascii: " ") { utf8 = utf8.dropFirst() }
+        let type = utf8.prefix { $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: " ") }.map { $0 | 0x20 }  // ASCII lowercase (letters only matter)
+        func ends(_ suffix: String) -> Bool { type.count >= suffix.utf8.count && type.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
+        return type.elementsEqual("text/html".utf8) || ends("/xml") || ends("+xml")
     }
 
     /// `headers` already holds what the caller decides (Cache-Control, CORS, X-Cache…).
