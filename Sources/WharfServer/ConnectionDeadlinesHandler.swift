@@ -64,7 +64,8 @@ final class ConnectionDeadlinesHandler: ChannelDuplexHandler, RemovableChannelHa
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
-            inFlight -= 1
+            // An answer to a request this handler never saw (a decoding error's 400) counts too.
+            inFlight = max(0, inFlight - 1)
             if inFlight == 0 {
                 awaitingHead = true
                 lastActivity = .now()

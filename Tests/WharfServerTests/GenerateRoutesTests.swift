@@ -203,6 +203,33 @@ import WharfTestSupport
         }
     }
 
+    /// What importmap-rails' `Importmap::Packager#import` sends (`bin/importmap pin`), and what it
+    /// reads back: `map.imports` (and `map.integrity`), 404 for a package that does not exist.
+    @Test func importmapRailsRequestsGetTheImportsTheyRead() async throws {
+        try await CDNFixture.with(routes: Self.routes) { cdn in
+            func pin(_ packages: [String], provider: String, integrity: Bool) async throws -> TestResponse {
+                let body: [String: Any] = [
+                    "install": packages, "flattenScope": true, "env": ["browser", "module", "production"],
+                    "provider": provider, "integrity": integrity,
+                ]
+                return try await cdn.client.request(cdn.wharf.baseURL + "/generate", method: .POST, headers: [("Content-Type", "application/json")],
+                                                    body: Array(try JSONSerialization.data(withJSONObject: body)))
+            }
+            let jspm = try await pin(["app-lib", "other"], provider: "jspm.io", integrity: false)
+            #expect(jspm.status == 200, "\(jspm.text)")
+            let imports = ((jspm.json?["map"] as? [String: Any])?["imports"] as? [String: String]) ?? [:]
+            #expect(imports == [
+                "app-lib": Self.url("app-lib@1.0.0", "browser.js"), "other": Self.url("other@2.0.0", "lib/main.js"),
+                "shared": Self.url("shared@1.1.0", "esm/index.js"), "dyn": Self.url("dyn@1.0.0", "index.js"),
+            ], "flattened: every module the pins need is a top-level import")
+            let unpkg = try await pin(["dyn"], provider: "unpkg", integrity: true)
+            let map = try #require(unpkg.json?["map"] as? [String: Any])
+            #expect((map["imports"] as? [String: String])?["dyn"] == "https://unpkg.com/dyn@1.0.0/index.js")
+            #expect((map["integrity"] as? [String: String])?["https://unpkg.com/dyn@1.0.0/index.js"]?.hasPrefix("sha384-") == true)
+            #expect(try await pin(["no-such-package"], provider: "jspm.io", integrity: false).status == 404, "importmap-rails reads 404 as: no such package")
+        }
+    }
+
     @Test func peerDependenciesOtherProvidersAndMissingModules() async throws {
         try await CDNFixture.with(routes: Self.routes) { cdn in
             let peer = try #require(try await generate(cdn, "install=peer-user").json?["map"] as? [String: Any])
