@@ -97,6 +97,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The fuzz targets of every parser that reads client or upstream bytes (scripts/fuzz), and
+        // the executable libFuzzer drives; the corpora replay in FuzzCorpusTests.
+        .target(
+            name: "FuzzTargets",
+            dependencies: [
+                "Tarball", "ModuleLexer", "Semver", "EdgeCache", "Registry", "ImportMaps", "WharfServer",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(name: "wharf-fuzz", dependencies: ["FuzzTargets"]),
         // Origins, temporary stores and clients shared by the test targets; never linked into `wharf`.
         .target(
             name: "WharfTestSupport",
@@ -129,6 +140,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),
         .testTarget(
             name: "WharfTests",
             dependencies: ["WharfTestSupport", "Tarball", .product(name: "AsyncHTTPClient", package: "async-http-client")]

@@ -204,7 +204,7 @@ public struct MapRewriter: Sendable {
 
     // MARK: URLs in a map
 
-    static func locate(_ url: String) -> (Provider, PackageID, String)? {
+    package static func locate(_ url: String) -> (Provider, PackageID, String)? {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               scheme == "https" || scheme == "http", let host = components.host else { return nil }
         return Provider.locate(host: host, path: Substring(components.percentEncodedPath))
@@ -213,19 +213,19 @@ public struct MapRewriter: Sendable {
     /// A URL on a CDN host Wharf knows that names no package file: an origin (`https://ga.jspm.io/`),
     /// a registry prefix (`https://ga.jspm.io/npm:`) or a package base. Map keys of this kind are
     /// scopes and prefixes that must move with the modules under them.
-    static func isCDNPrefix(_ url: String) -> Bool {
+    package static func isCDNPrefix(_ url: String) -> Bool {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               scheme == "https" || scheme == "http", let host = components.host?.lowercased() else { return false }
         return Provider.allCases.contains { $0.host == host }
     }
 
-    static func relocate(_ url: String, to target: String) -> String {
+    package static func relocate(_ url: String, to target: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }
         return target + "/" + url[schemeEnd.upperBound...]
     }
 
     /// Calls `body` with every URL of `imports`, `scopes` (keys and values) and `integrity` (keys).
-    static func visitURLs(in map: JSONValue, _ body: (String) -> Void) {
+    package static func visitURLs(in map: JSONValue, _ body: (String) -> Void) {
         for (_, value) in map["imports"]?.objectMembers ?? [] { if let url = value.stringValue { body(url) } }
         for (scope, members) in map["scopes"]?.objectMembers ?? [] {
             body(scope)
@@ -236,7 +236,7 @@ public struct MapRewriter: Sendable {
 
     /// The same map with those URLs passed through `transform`, and the keys of `imports` and
     /// `scopes` (specifiers, scope URLs) through `keys`; order and everything else kept.
-    static func mapURLs(in map: JSONValue, _ transform: (String) -> String, keys: (String) -> String = { $0 }) -> JSONValue {
+    package static func mapURLs(in map: JSONValue, _ transform: (String) -> String, keys: (String) -> String = { $0 }) -> JSONValue {
         guard case .object(let members) = map else { return map }
         return .object(members.map { key, value in
             switch key {

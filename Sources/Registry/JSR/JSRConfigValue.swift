@@ -1,6 +1,6 @@
 /// A JSON value read the way jsr.io reads `jsr.json`/`deno.json`: JSONC (comments and trailing commas allowed),
 /// with object members kept in file order, because `exports` order is part of the published package.
-enum JSRConfigValue: Sendable {
+package enum JSRConfigValue: Sendable {
     /// Members in file order; a repeated key keeps its first position and takes the last value.
     case object([(key: String, value: JSRConfigValue)])
     case array([JSRConfigValue])
@@ -11,7 +11,7 @@ enum JSRConfigValue: Sendable {
     case null
 
     /// Why the text is not JSONC, with a 1-based line and column for the message.
-    struct SyntaxError: Error {
+    package struct SyntaxError: Error {
         var message: String
         var line: Int
         var column: Int
@@ -36,7 +36,7 @@ enum JSRConfigValue: Sendable {
     }
 
     /// Parses one JSONC document (an optional UTF-8 byte-order mark first).
-    static func parse(_ text: String) throws(SyntaxError) -> JSRConfigValue {
+    package static func parse(_ text: String) throws(SyntaxError) -> JSRConfigValue {
         var reader = Reader(bytes: Array(text.utf8))
         if reader.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { reader.index = 3 }
         let value = try reader.value(depth: 0)

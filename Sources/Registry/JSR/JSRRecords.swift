@@ -138,7 +138,7 @@ public struct JSRPaging: Sendable, Equatable {
 
     /// A page past the end is empty; `(page - 1) * limit` may overflow for a client's page, so
     /// an overflow means past the end too.
-    func slice<T: Codable & Sendable>(_ all: [T]) -> JSRPage<T> {
+    package func slice<T: Codable & Sendable>(_ all: [T]) -> JSRPage<T> {
         let (skip, overflow) = (page - 1).multipliedReportingOverflow(by: limit)
         let start = overflow ? all.count : min(skip, all.count)
         return JSRPage(items: Array(all[start..<min(start + limit, all.count)]), total: all.count)

@@ -4,19 +4,23 @@ import MultipartKit
 
 /// Reads `multipart/form-data` or `application/x-www-form-urlencoded` bodies as they arrive,
 /// keeping only the fields asked for and refusing a field over its limit as soon as it passes it.
-struct FormReader {
+package struct FormReader {
     /// The largest a field may be, by name; fields not listed are skipped without being kept.
-    var limits: [String: Int]
+    package var limits: [String: Int]
     /// The headers of one part (and a preamble) may not grow past this: the parser keeps them whole.
     var maxPartHeaderBytes = 16 << 10
     /// Parts in one body, asked for or not.
     var maxParts = 32
 
-    /// The whole body: every asked-for field at its limit, plus room for the parts' headers.
-    var maxBodyBytes: Int { limits.values.reduce(0, +) + maxParts * (maxPartHeaderBytes + 256) }
+    package init(limits: [String: Int]) {
+        self.limits = limits
+    }
 
-    struct Fields {
-        var values: [String: [UInt8]] = [:]
+    /// The whole body: every asked-for field at its limit, plus room for the parts' headers.
+    package var maxBodyBytes: Int { limits.values.reduce(0, +) + maxParts * (maxPartHeaderBytes + 256) }
+
+    package struct Fields {
+        package var values: [String: [UInt8]] = [:]
         /// The filename a file field was sent with, by field name.
         var filenames: [String: String] = [:]
 
@@ -40,55 +44,74 @@ struct FormReader {
     }
 
     private func readMultipart(_ body: RequestBody, boundary: String) async throws(WharfHTTPError) -> Fields {
-        let parser = MultipartParser(boundary: boundary)
-        var fields = Fields()
-        var current: (name: String?, filename: String?, bytes: [UInt8]) = (nil, nil, [])
-        var overflow: Overflow?
-        var parts = 0, total = 0
-        // Bytes fed since the parser last reported anything: it is holding them (a header line, a preamble).
-        var unreported = 0, reported = false
-        parser.onHeader = { name, value in
-            reported = true
-            guard name.lowercased() == "content-disposition" else { return }
-            current.name = Self.parameter("name", in: value)
-            current.filename = Self.parameter("filename", in: value)
-        }
-        parser.onBody = { buffer in
-            reported = true
-            guard overflow == nil, let name = current.name, let limit = limits[name] else { return }
-            if current.bytes.count + buffer.readableBytes > limit { overflow = .field(name, limit); return }
-            current.bytes += buffer.readableBytesView
-        }
-        parser.onPartComplete = {
-            reported = true
-            parts += 1
-            if let name = current.name, limits[name] != nil, overflow == nil, fields.values[name] == nil {
-                fields.values[name] = current.bytes
-                if let filename = current.filename { fields.filenames[name] = filename }
-            }
-            current = (nil, nil, [])
-        }
+        let accumulator = MultipartAccumulator(reader: self, boundary: boundary)
         do {
-            for try await buffer in body {
-                total += buffer.readableBytes
-                if total > maxBodyBytes { throw Overflow.body(maxBodyBytes) }
-                // In small pieces, so a header that never ends is caught within 4 KiB of the limit.
-                var rest = buffer
-                while let piece = rest.readSlice(length: min(4096, rest.readableBytes)), piece.readableBytes > 0 {
-                    reported = false
-                    try parser.execute(piece)
-                    unreported = reported ? 0 : unreported + piece.readableBytes
-                    if let overflow { throw overflow }
-                    if unreported > maxPartHeaderBytes { throw Overflow.partHeaders(maxPartHeaderBytes) }
-                    if parts > maxParts { throw Overflow.parts(maxParts) }
-                }
-            }
-        } catch let error as Overflow {
-            throw WharfHTTPError(.contentTooLarge, error.message)
+            for try await buffer in body { try accumulator.feed(buffer) }
+        } catch let error as WharfHTTPError {
+            throw error
         } catch {
             throw WharfHTTPError(.badRequest, "malformed multipart body")
         }
-        return fields
+        return accumulator.fields
+    }
+
+    /// A multipart body read piece by piece, with every bound of the reader checked as it grows;
+    /// synchronous, so the fuzz target drives it exactly as a request does.
+    package final class MultipartAccumulator {
+        private let reader: FormReader
+        private let parser: MultipartParser
+        package private(set) var fields = Fields()
+        private var current: (name: String?, filename: String?, bytes: [UInt8]) = (nil, nil, [])
+        private var overflow: Overflow?
+        private var parts = 0, total = 0
+        // Bytes fed since the parser last reported anything: it is holding them (a header line, a preamble).
+        private var unreported = 0, reported = false
+
+        package init(reader: FormReader, boundary: String) {
+            self.reader = reader
+            parser = MultipartParser(boundary: boundary)
+            parser.onHeader = { [unowned self] name, value in
+                reported = true
+                guard name.lowercased() == "content-disposition" else { return }
+                current.name = FormReader.parameter("name", in: value)
+                current.filename = FormReader.parameter("filename", in: value)
+            }
+            parser.onBody = { [unowned self] buffer in
+                reported = true
+                guard overflow == nil, let name = current.name, let limit = reader.limits[name] else { return }
+                if current.bytes.count + buffer.readableBytes > limit { overflow = .field(name, limit); return }
+                current.bytes += buffer.readableBytesView
+            }
+            parser.onPartComplete = { [unowned self] in
+                reported = true
+                parts += 1
+                if let name = current.name, reader.limits[name] != nil, overflow == nil, fields.values[name] == nil {
+                    fields.values[name] = current.bytes
+                    if let filename = current.filename { fields.filenames[name] = filename }
+                }
+                current = (nil, nil, [])
+            }
+        }
+
+        /// Throws 413 past a bound, 400 for bytes that are not multipart.
+        package func feed(_ buffer: ByteBuffer) throws(WharfHTTPError) {
+            total += buffer.readableBytes
+            if total > reader.maxBodyBytes { throw WharfHTTPError(.contentTooLarge, Overflow.body(reader.maxBodyBytes).message) }
+            // In small pieces, so a header that never ends is caught within 4 KiB of the limit.
+            var rest = buffer
+            while let piece = rest.readSlice(length: min(4096, rest.readableBytes)), piece.readableBytes > 0 {
+                reported = false
+                do {
+                    try parser.execute(piece)
+                } catch {
+                    throw WharfHTTPError(.badRequest, "malformed multipart body")
+                }
+                unreported = reported ? 0 : unreported + piece.readableBytes
+                if let overflow { throw WharfHTTPError(.contentTooLarge, overflow.message) }
+                if unreported > reader.maxPartHeaderBytes { throw WharfHTTPError(.contentTooLarge, Overflow.partHeaders(reader.maxPartHeaderBytes).message) }
+                if parts > reader.maxParts { throw WharfHTTPError(.contentTooLarge, Overflow.parts(reader.maxParts).message) }
+            }
+        }
     }
 
     private func readURLEncoded(_ body: RequestBody) async throws(WharfHTTPError) -> Fields {
@@ -116,7 +139,7 @@ struct FormReader {
     }
 
     /// Which bound a body passed.
-    private enum Overflow: Error {
+    enum Overflow: Error {
         case field(String, Int), partHeaders(Int), parts(Int), body(Int)
 
         var message: String {
