@@ -271,6 +271,7 @@ public final class EdgeCache: Sendable {
         if contentType.isEmpty || contentType.hasPrefix("application/octet-stream") { contentType = MediaType.forPath(address.path) }
         let lastModified = headers.first(name: "last-modified") ?? HTTPDate.format(now)
         let writer = blobs.makeWriter()
+        var servedWriter: BlobWriter? = nil
         flight.begin(pendingID: writer.id)
         var held: [UInt8]? = MediaType.isJavaScript(contentType) && (coding != nil || (expected ?? 0) <= configuration.maxRelinkedSize) ? [] : nil
         if held == nil { flight.publish(.streaming(contentType: contentType, contentLength: coding == nil ? expected : nil, lastModified: lastModified)) }
@@ -344,9 +345,10 @@ public final class EdgeCache: Sendable {
             flight.persisted(chunks: writer.flushedChunks)
             var served: FinishedBlob? = nil
             if let held, let relinked = RootRelativeSpecifiers.relativize(held, modulePath: address.encodedPath) {
-                let servedWriter = blobs.makeWriter()
-                relinked.withUnsafeBytes { servedWriter.append($0) }
-                served = try await servedWriter.finish()
+                let copy = blobs.makeWriter()
+                servedWriter = copy
+                relinked.withUnsafeBytes { copy.append($0) }
+                served = try await copy.finish()
             }
             let entry = CacheEntry(
                 key: address.key, status: 200, contentType: contentType, location: nil,
@@ -361,14 +363,17 @@ public final class EdgeCache: Sendable {
             }
         } catch let error as EdgeCacheError {
             await writer.abort()
+            await servedWriter?.abort()
             metrics.upstreamErrors.increment()
             logger.warning("upstream body failed mid-way; nothing stored", metadata: ["url": "\(address)", "bytes": "\(writer.byteCount)", "error": "\(error.message)"])
             throw error
         } catch let error as StorageError {
             await writer.abort()
+            await servedWriter?.abort()
             throw EdgeCacheError(.storage, "storing \(address) failed: \(error)")
         } catch {
             await writer.abort()
+            await servedWriter?.abort()
             metrics.upstreamErrors.increment()
             logger.warning("upstream body failed mid-way; nothing stored", metadata: ["url": "\(address)", "bytes": "\(writer.byteCount)", "error": "\(error)"])
             throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream body failed: \(error)")
