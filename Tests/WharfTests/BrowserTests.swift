@@ -51,6 +51,10 @@ import WharfTestSupport
         """
         let dom = try await Self.render(page, browser: browser, in: dir)
         #expect(dom.contains(#"data-result="shared 1.1.0 / 1""#), "\(dom)")
+        // A fresh profile had none of it: Wharf served every module (its access log says so).
+        for path in ["npm:app-lib@1.0.0/browser.js", "npm:shared@1.1.0/esm/index.js", "npm:dyn@1.0.0/index.js"] {
+            #expect(wharf.text.contains("GET /cdn/ga.jspm.io/\(path) 200"), "\(path) in the access log")
+        }
 
         await wharf.stop()
         await client.shutdown()
@@ -160,6 +164,9 @@ import WharfTestSupport
         let mapText = String(decoding: try JSONSerialization.data(withJSONObject: map), as: UTF8.self)
         let served = try await Self.render(Self.page(map: mapText, script: script), browser: browser, in: TemporaryDirectory("browser-served"))
         #expect(served.contains(#"data-result="shared 1.1.0 / 1 / tiny+dep+late""#), "\(served)")
+        for path in ["ga.jspm.io/npm:app-lib@1.0.0/browser.js", "esm.sh/tiny@1.0.0", "esm.sh/stable/tiny@1.0.0/es2022/tiny.mjs", "esm.sh/v135/dep@2.0.0/es2022/late.mjs"] {
+            #expect(wharf.text.contains("GET /cdn/\(path) 200"), "\(path) in the access log")
+        }
         await wharf.stop()
 
         // The export, hosted under /vendor by a static server; Wharf and the origin are both gone.
