@@ -134,6 +134,17 @@ import WharfTestSupport
             #expect(big.status == 413)
             #expect((big.json?["error"] as? String)?.contains("form body larger than") == true, "\(big.text)")
 
+            // A byte over 0x7F in a part's header name made multipart-kit trap and took the whole
+            // server down (found by the multipart fuzz target): now a 400.
+            let nonASCII = Array("--b\r\nContent-Disposition: form-data; name=\"key\"\r\nX-".utf8) + [0xEA, 0xEA]
+                + Array(": v\r\n\r\nchange_me\r\n--b--\r\n".utf8)
+            let refused = try await post(nonASCII)
+            #expect(refused.status == 400, "\(refused.text)")
+            #expect((refused.json?["error"] as? String)?.contains("not ASCII") == true)
+            // Non-ASCII in a header value (a UTF-8 file name) is fine.
+            let utf8Filename = MultipartBody([.init("other", filename: "päckage.tgz", bytes: [1, 2, 3]), .init("key", "change_me")])
+            #expect(try await eik.client.request(eik.base + "/auth/login", method: .POST, headers: [("Content-Type", utf8Filename.contentType)], body: utf8Filename.bytes).status == 200)
+
             let fine = MultipartBody([.init("note", "hello"), .init("key", "change_me")])
             let login = try await eik.client.request(eik.base + "/auth/login", method: .POST, headers: [("Content-Type", fine.contentType)], body: fine.bytes)
             #expect(login.status == 200, "the server goes on serving: \(login.text)")

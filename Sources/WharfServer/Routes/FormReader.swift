@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MultipartKit
+import NIOCore
 
 /// Reads `multipart/form-data` or `application/x-www-form-urlencoded` bodies as they arrive,
 /// keeping only the fields asked for and refusing a field over its limit as soon as it passes it.
@@ -67,9 +68,12 @@ package struct FormReader {
         // Bytes fed since the parser last reported anything: it is holding them (a header line, a preamble).
         private var unreported = 0, reported = false
 
+        private var headerNames: HeaderNameGuard
+
         package init(reader: FormReader, boundary: String) {
             self.reader = reader
             parser = MultipartParser(boundary: boundary)
+            headerNames = HeaderNameGuard(boundary: boundary)
             parser.onHeader = { [unowned self] name, value in
                 reported = true
                 guard name.lowercased() == "content-disposition" else { return }
@@ -101,6 +105,9 @@ package struct FormReader {
             var rest = buffer
             while let piece = rest.readSlice(length: min(4096, rest.readableBytes)), piece.readableBytes > 0 {
                 reported = false
+                guard headerNames.scan(piece.readableBytesView) else {
+                    throw WharfHTTPError(.badRequest, "a multipart part header name holds a byte that is not ASCII")
+                }
                 do {
                     try parser.execute(piece)
                 } catch {
@@ -136,6 +143,56 @@ package struct FormReader {
             fields.values[item.name] = value
         }
         return fields
+    }
+
+    /// Follows a multipart body's delimiters and part headers byte by byte and refuses a byte over
+    /// 0x7F in a header name: multipart-kit 4.7.1 indexes a 128-entry table with it and traps, so one
+    /// such byte would bring the server down (found by the multipart fuzz target).
+    struct HeaderNameGuard {
+        private let delimiter: [UInt8]
+        private enum Phase { case body, delimiterLine, closeDash, name, value, epilogue }
+        private var phase = Phase.body
+        /// Bytes of `delimiter` matched so far; the first delimiter needs no CRLF before it.
+        private var matched = 2
+        private var lineIsEmpty = true
+
+        init(boundary: String) {
+            delimiter = Array("\r\n--\(boundary)".utf8)
+        }
+
+        /// False when a header name holds a non-ASCII byte.
+        mutating func scan(_ bytes: ByteBufferView) -> Bool {
+            for byte in bytes {
+                switch phase {
+                case .body:
+                    // CR appears only at the pattern's start (a boundary has none), so a mismatch restarts there.
+                    if byte == delimiter[matched] {
+                        matched += 1
+                        if matched == delimiter.count { phase = .delimiterLine; matched = 0 }
+                    } else {
+                        matched = byte == delimiter[0] ? 1 : 0
+                    }
+                case .delimiterLine:
+                    if byte == UInt8(ascii: "-") { phase = .closeDash } else if byte == UInt8(ascii: "\n") { phase = .name; lineIsEmpty = true }
+                case .closeDash:
+                    phase = byte == UInt8(ascii: "-") ? .epilogue : (byte == UInt8(ascii: "\n") ? .name : .delimiterLine)
+                    lineIsEmpty = true
+                case .name:
+                    if byte >= 0x80 { return false }
+                    if byte == UInt8(ascii: ":") { phase = .value } else if byte == UInt8(ascii: "\n") {
+                        // A blank line ends the headers; the body (and the search for the next delimiter) begins.
+                        if lineIsEmpty { phase = .body; matched = 0 } else { lineIsEmpty = true }
+                    } else if byte != UInt8(ascii: "\r") {
+                        lineIsEmpty = false
+                    }
+                case .value:
+                    if byte == UInt8(ascii: "\n") { phase = .name; lineIsEmpty = true }
+                case .epilogue:
+                    return true
+                }
+            }
+            return true
+        }
     }
 
     /// Which bound a body passed.
