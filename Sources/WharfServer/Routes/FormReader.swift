@@ -106,7 +106,7 @@ package struct FormReader {
             while let piece = rest.readSlice(length: min(4096, rest.readableBytes)), piece.readableBytes > 0 {
                 reported = false
                 guard headerNames.scan(piece.readableBytesView) else {
-                    throw WharfHTTPError(.badRequest, "a multipart part header name holds a byte that is not ASCII")
+                    throw WharfHTTPError(.badRequest, "a multipart part's headers hold a byte that is not ASCII")
                 }
                 do {
                     try parser.execute(piece)
@@ -146,47 +146,76 @@ package struct FormReader {
     }
 
     /// Follows a multipart body's delimiters and part headers byte by byte and refuses a byte over
-    /// 0x7F in a header name: multipart-kit 4.7.1 indexes a 128-entry table with it and traps, so one
-    /// such byte would bring the server down (found by the multipart fuzz target).
+    /// 0x7F in a part's headers: multipart-kit 4.7.1 indexes a 128-entry table with a header name's
+    /// bytes and traps, so one such byte would bring the server down (found by the multipart fuzz
+    /// target). Non-ASCII file names must be percent- or RFC 2231-encoded, then.
     struct HeaderNameGuard {
-        private let delimiter: [UInt8]
-        private enum Phase { case body, delimiterLine, closeDash, name, value, epilogue }
-        private var phase = Phase.body
-        /// Bytes of `delimiter` matched so far; the first delimiter needs no CRLF before it.
-        private var matched = 2
+        /// `--boundary` (found anywhere in the preamble) and `\r\n--boundary` (ending a part's body).
+        private let first: Pattern, next: Pattern
+        private enum Phase { case preamble, body, delimiterLine, closeDash, name, value, epilogue }
+        private var phase = Phase.preamble
+        private var matched = 0
         private var lineIsEmpty = true
 
-        init(boundary: String) {
-            delimiter = Array("\r\n--\(boundary)".utf8)
+        /// A byte pattern with its KMP failure table, so a search never misses an overlapping start.
+        struct Pattern {
+            let bytes: [UInt8]
+            let failure: [Int]
+
+            init(_ text: String) {
+                bytes = Array(text.utf8)
+                var failure = [Int](repeating: 0, count: bytes.count)
+                var k = 0
+                for i in 1..<max(bytes.count, 1) {
+                    while k > 0 && bytes[i] != bytes[k] { k = failure[k - 1] }
+                    if bytes[i] == bytes[k] { k += 1 }
+                    failure[i] = k
+                }
+                self.failure = failure
+            }
+
+            /// The match length after `byte`, given `matched` before it.
+            func step(_ matched: Int, _ byte: UInt8) -> Int {
+                var k = matched
+                while k > 0 && bytes[k] != byte { k = failure[k - 1] }
+                return bytes[k] == byte ? k + 1 : 0
+            }
         }
 
-        /// False when a header name holds a non-ASCII byte.
+        init(boundary: String) {
+            first = Pattern("--\(boundary)")
+            next = Pattern("\r\n--\(boundary)")
+        }
+
+        private var previous: UInt8 = 0
+
+        /// False when a part's headers hold a non-ASCII byte.
         mutating func scan(_ bytes: ByteBufferView) -> Bool {
             for byte in bytes {
+                defer { previous = byte }
                 switch phase {
-                case .body:
-                    // CR appears only at the pattern's start (a boundary has none), so a mismatch restarts there.
-                    if byte == delimiter[matched] {
-                        matched += 1
-                        if matched == delimiter.count { phase = .delimiterLine; matched = 0 }
-                    } else {
-                        matched = byte == delimiter[0] ? 1 : 0
-                    }
+                case .preamble, .body:
+                    let pattern = phase == .preamble ? first : next
+                    matched = pattern.step(matched, byte)
+                    if matched == pattern.bytes.count { phase = .delimiterLine; matched = 0 }
                 case .delimiterLine:
+                    // Only padding belongs here; whatever the parser might read as a header is checked too.
+                    if byte >= 0x80 { return false }
                     if byte == UInt8(ascii: "-") { phase = .closeDash } else if byte == UInt8(ascii: "\n") { phase = .name; lineIsEmpty = true }
                 case .closeDash:
+                    if byte >= 0x80 { return false }
                     phase = byte == UInt8(ascii: "-") ? .epilogue : (byte == UInt8(ascii: "\n") ? .name : .delimiterLine)
                     lineIsEmpty = true
-                case .name:
+                case .name, .value:
+                    // Values too: where the parser's idea of a header line differs from this one, a
+                    // value byte could reach its name table. A part's headers are ASCII, then.
                     if byte >= 0x80 { return false }
-                    if byte == UInt8(ascii: ":") { phase = .value } else if byte == UInt8(ascii: "\n") {
-                        // A blank line ends the headers; the body (and the search for the next delimiter) begins.
-                        if lineIsEmpty { phase = .body; matched = 0 } else { lineIsEmpty = true }
-                    } else if byte != UInt8(ascii: "\r") {
+                    if byte == UInt8(ascii: "\n") {
+                        // Only "\r\n" alone ends the headers; the body (and the search for the next delimiter) begins.
+                        if lineIsEmpty && previous == UInt8(ascii: "\r") { phase = .body; matched = 0 } else { phase = .name; lineIsEmpty = true }
+                    } else if byte != UInt8(ascii: "\r") || previous == UInt8(ascii: "\r") {
                         lineIsEmpty = false
                     }
-                case .value:
-                    if byte == UInt8(ascii: "\n") { phase = .name; lineIsEmpty = true }
                 case .epilogue:
                     return true
                 }
