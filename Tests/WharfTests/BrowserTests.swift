@@ -27,14 +27,7 @@ import WharfTestSupport
         let origin = TestOrigin(routes: NpmFixture.routes)
         let originServer = try await origin.start()
         let dir = TemporaryDirectory("browser")
-        let port = try Self.freePort()
-        var config = "[upstreams]\n"
-        for host in ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org"] { config += "\"\(host)\" = \"http://127.0.0.1:\(originServer.port)\"\n" }
-        try config.write(toFile: dir.path + "/proxy.conf", atomically: true, encoding: .utf8)
-        let (wharf, _) = try await WharfProcess.launchServe([
-            "--config", dir.path + "/proxy.conf", "--data", dir.path + "/store",
-            "--listen", "127.0.0.1:\(port)", "--public-url", "http://127.0.0.1:\(port)",
-        ])
+        let (wharf, port) = try await Self.serve(in: dir, upstreamsAt: originServer.port, for: ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org"])
         let client = HTTPTestClient()
         let generated = try await client.get("http://127.0.0.1:\(port)/generate?install=app-lib&provider=local&output=importmap")
         #expect(generated.status == 200, "\(generated.text)")
@@ -134,19 +127,12 @@ import WharfTestSupport
         let origin = TestOrigin(routes: routes)
         let originServer = try await origin.start()
         let dir = TemporaryDirectory("browser-rewrite")
-        let port = try Self.freePort()
-        var config = "[upstreams]\n"
-        for host in ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org", "esm.sh"] { config += "\"\(host)\" = \"http://127.0.0.1:\(originServer.port)\"\n" }
-        try config.write(toFile: dir.path + "/proxy.conf", atomically: true, encoding: .utf8)
         let jspmMap = """
         {"imports":{"app-lib":"https://ga.jspm.io/npm:app-lib@1.0.0/browser.js","tiny":"https://esm.sh/tiny@1.0.0"},
          "scopes":{"https://ga.jspm.io/":{"shared":"https://ga.jspm.io/npm:shared@1.1.0/esm/index.js","dyn":"https://ga.jspm.io/npm:dyn@1.0.0/index.js"}}}
         """
         try jspmMap.write(toFile: dir.path + "/importmap.json", atomically: true, encoding: .utf8)
-        let (wharf, _) = try await WharfProcess.launchServe([
-            "--config", dir.path + "/proxy.conf", "--data", dir.path + "/store",
-            "--listen", "127.0.0.1:\(port)", "--public-url", "http://127.0.0.1:\(port)",
-        ])
+        let (wharf, port) = try await Self.serve(in: dir, upstreamsAt: originServer.port, for: ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org", "esm.sh"])
         let client = HTTPTestClient()
         let rewritten = try await client.request("http://127.0.0.1:\(port)/rewrite", method: .POST, body: Array("{\"map\":\(jspmMap)}".utf8))
         #expect(rewritten.status == 200, "\(rewritten.text)")
@@ -194,6 +180,19 @@ import WharfTestSupport
         \(script)
         </script></head><body></body></html>
         """
+    }
+
+    /// `wharf serve` on a free port whose public URL is that port, fetching `hosts` from the origin.
+    static func serve(in dir: TemporaryDirectory, upstreamsAt originPort: Int, for hosts: [String]) async throws -> (WharfProcess, port: Int) {
+        let port = try freePort()
+        var config = "[upstreams]\n"
+        for host in hosts { config += "\"\(host)\" = \"http://127.0.0.1:\(originPort)\"\n" }
+        try config.write(toFile: dir.path + "/proxy.conf", atomically: true, encoding: .utf8)
+        let (wharf, _) = try await WharfProcess.launchServe([
+            "--config", dir.path + "/proxy.conf", "--data", dir.path + "/store",
+            "--listen", "127.0.0.1:\(port)", "--public-url", "http://127.0.0.1:\(port)",
+        ])
+        return (wharf, port)
     }
 
     /// Serves `page` from a static server and returns the DOM headless Chromium ends up with.

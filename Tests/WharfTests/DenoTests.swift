@@ -160,14 +160,7 @@ import WharfTestSupport
         let origin = TestOrigin(routes: NpmFixture.routes)
         let originServer = try await origin.start()
         let dir = TemporaryDirectory("deno-generate")
-        let port = try BrowserTests.freePort()
-        var config = "[upstreams]\n"
-        for host in ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org"] { config += "\"\(host)\" = \"http://127.0.0.1:\(originServer.port)\"\n" }
-        try config.write(toFile: dir.path + "/proxy.conf", atomically: true, encoding: .utf8)
-        let (wharf, _) = try await WharfProcess.launchServe([
-            "--config", dir.path + "/proxy.conf", "--data", dir.path + "/store",
-            "--listen", "127.0.0.1:\(port)", "--public-url", "http://127.0.0.1:\(port)",
-        ])
+        let (wharf, port) = try await BrowserTests.serve(in: dir, upstreamsAt: originServer.port, for: ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org"])
         let client = HTTPTestClient()
         let generated = try await client.get("http://127.0.0.1:\(port)/generate?install=other,app-lib&env=deno,production,module&provider=local&output=importmap")
         #expect(generated.status == 200, "\(generated.text)")
