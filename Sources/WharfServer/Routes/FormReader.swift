@@ -152,7 +152,7 @@ package struct FormReader {
     struct HeaderNameGuard {
         /// `--boundary` (found anywhere in the preamble) and `\r\n--boundary` (ending a part's body).
         private let first: Pattern, next: Pattern
-        private enum Phase { case preamble, body, delimiterLine, closeDash, name, value, epilogue }
+        private enum Phase { case preamble, body, delimiterLine, closeDash, headers, epilogue }
         private var phase = Phase.preamble
         private var matched = 0
         private var lineIsEmpty = true
@@ -201,18 +201,18 @@ package struct FormReader {
                 case .delimiterLine:
                     // Only padding belongs here; whatever the parser might read as a header is checked too.
                     if byte >= 0x80 { return false }
-                    if byte == UInt8(ascii: "-") { phase = .closeDash } else if byte == UInt8(ascii: "\n") { phase = .name; lineIsEmpty = true }
+                    if byte == UInt8(ascii: "-") { phase = .closeDash } else if byte == UInt8(ascii: "\n") { phase = .headers; lineIsEmpty = true }
                 case .closeDash:
                     if byte >= 0x80 { return false }
-                    phase = byte == UInt8(ascii: "-") ? .epilogue : (byte == UInt8(ascii: "\n") ? .name : .delimiterLine)
+                    phase = byte == UInt8(ascii: "-") ? .epilogue : (byte == UInt8(ascii: "\n") ? .headers : .delimiterLine)
                     lineIsEmpty = true
-                case .name, .value:
-                    // Values too: where the parser's idea of a header line differs from this one, a
-                    // value byte could reach its name table. A part's headers are ASCII, then.
+                case .headers:
+                    // Names and values alike: where the parser's idea of a header line differs from
+                    // this one, a value byte could reach its name table. A part's headers are ASCII.
                     if byte >= 0x80 { return false }
                     if byte == UInt8(ascii: "\n") {
                         // Only "\r\n" alone ends the headers; the body (and the search for the next delimiter) begins.
-                        if lineIsEmpty && previous == UInt8(ascii: "\r") { phase = .body; matched = 0 } else { phase = .name; lineIsEmpty = true }
+                        if lineIsEmpty && previous == UInt8(ascii: "\r") { phase = .body; matched = 0 } else { lineIsEmpty = true }
                     } else if byte != UInt8(ascii: "\r") || previous == UInt8(ascii: "\r") {
                         lineIsEmpty = false
                     }
