@@ -34,6 +34,8 @@ let package = Package(
             ]
         ),
         .target(name: "Semver"),
+        // The one JSON tree (ordered, JSONC as an option) of everything above it.
+        .target(name: "JSON"),
         .target(name: "ModuleLexer"),
         .target(
             name: "Tarball",
@@ -45,7 +47,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "Storage", "Tarball", "Semver", "ModuleLexer",
+                "Storage", "Tarball", "Semver", "ModuleLexer", "JSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]
@@ -64,7 +66,7 @@ let package = Package(
         .target(
             name: "ImportMaps",
             dependencies: [
-                "EdgeCache", "Registry", "Semver", "Storage", "ModuleLexer",
+                "EdgeCache", "Registry", "Semver", "Storage", "ModuleLexer", "JSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -72,7 +74,7 @@ let package = Package(
         .target(
             name: "WharfServer",
             dependencies: [
-                "Storage", "EdgeCache", "Registry", "Tarball", "Semver", "ImportMaps",
+                "Storage", "EdgeCache", "Registry", "Tarball", "Semver", "ImportMaps", "JSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -89,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "WharfServer", "Storage", "EdgeCache", "ImportMaps",
+                "WharfServer", "Storage", "EdgeCache", "ImportMaps", "JSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -102,7 +104,7 @@ let package = Package(
         .target(
             name: "FuzzTargets",
             dependencies: [
-                "Tarball", "ModuleLexer", "Semver", "EdgeCache", "Registry", "ImportMaps", "WharfServer",
+                "Tarball", "ModuleLexer", "Semver", "JSON", "EdgeCache", "Registry", "ImportMaps", "WharfServer",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -130,7 +132,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "Tarball", "Semver", "WharfTestSupport"]),
-        .testTarget(name: "ImportMapsTests", dependencies: ["ImportMaps"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "ImportMapsTests", dependencies: ["ImportMaps", "JSON"]),
         .testTarget(name: "ModuleLexerTests", dependencies: ["ModuleLexer"]),
         .testTarget(name: "EdgeCacheTests", dependencies: ["EdgeCache", "Storage"]),
         .testTarget(

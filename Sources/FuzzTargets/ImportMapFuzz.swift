@@ -1,4 +1,5 @@
 import ImportMaps
+import JSON
 
 /// Import maps given to `/rewrite` and `/generate`: moving a map's URLs keeps its shape (the same
 /// keys in the same order), and install targets parse or refuse.

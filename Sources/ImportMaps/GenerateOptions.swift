@@ -1,3 +1,4 @@
+import JSON
 /// The options of `/generate`, with JSPM Generator's meaning and defaults.
 public struct GenerateOptions: Sendable {
     public var install: [InstallTarget] = []

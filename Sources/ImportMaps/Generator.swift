@@ -1,5 +1,6 @@
 import EdgeCache
 import Foundation
+import JSON
 import ModuleLexer
 import Registry
 import Semver

@@ -1,3 +1,4 @@
+import JSON
 import Registry
 import Semver
 

@@ -1,5 +1,6 @@
 import EdgeCache
 import Foundation
+import JSON
 import Storage
 
 /// Writes a rewritten map's files to a folder any static web server can host:

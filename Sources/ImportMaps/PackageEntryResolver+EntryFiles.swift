@@ -1,3 +1,4 @@
+import JSON
 /// The files a package's entry fields can reach under any conditions.
 extension PackageEntryResolver {
     /// Every file (package-relative, without `./`) that some condition of `exports`, a `./`

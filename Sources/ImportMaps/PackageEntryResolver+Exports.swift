@@ -1,3 +1,4 @@
+import JSON
 /// Node's PACKAGE_IMPORTS_EXPORTS_RESOLVE and PACKAGE_TARGET_RESOLVE.
 extension PackageEntryResolver {
     /// What resolving a target gave, mirroring Node's return values and errors.

@@ -1,3 +1,4 @@
+import JSON
 /// Packages without `exports`: the `browser`, `module` and `main` fields and CommonJS file search.
 extension PackageEntryResolver {
     func resolveLegacy(_ subpath: String, in manifest: PackageManifest, fileExists: (String) -> Bool) -> EntryResolution {

@@ -1,3 +1,4 @@
+import JSON
 /// What a package.json says about entry points and dependencies.
 ///
 /// The entry-point fields are kept as raw `JSONValue`s (in key order) because `exports`,

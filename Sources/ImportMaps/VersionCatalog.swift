@@ -1,4 +1,5 @@
 import EdgeCache
+import JSON
 import Semver
 
 /// The versions of npm packages, from packuments fetched through the edge cache (the

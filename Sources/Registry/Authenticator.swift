@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import JSON
 import JWTKit
 import Storage
 
@@ -114,9 +115,8 @@ public final class Authenticator: Sendable {
         guard let header = token.split(separator: ".", omittingEmptySubsequences: false).first, header.count <= 1024 else { return nil }
         var base64 = header.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return object["alg"] as? String
+        guard let data = Data(base64Encoded: base64), let header = try? JSONValue.parse(Array(data)) else { return nil }
+        return header["alg"]?.stringValue
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Semver
 import Storage
 
@@ -86,7 +87,7 @@ public final class EikRegistry: Sendable {
 
     /// Publishes an import map (`PUT /map/name/version`): the JSON is kept byte for byte.
     public func publishMap(name: PackageName, version: Version, json: [UInt8], author: EikAuthor, now: Date = Date()) async throws(RegistryError) -> EikVersion {
-        guard (try? JSONSerialization.jsonObject(with: Data(json))) is [String: Any] else {
+        guard case .object? = try? JSONValue.parse(json) else {
             throw RegistryError(.unsupportedMedia, "the map field must be a JSON import map (an object)")
         }
         return try await publish(type: .map, name: name, version: version, files: [IncomingFile(path: "/import-map.json", bytes: json)], author: author, now: now)
@@ -141,11 +142,8 @@ public final class EikRegistry: Sendable {
 
     /// The `eik.json` the server writes into every version.
     static func eikJSON(name: PackageName, version: String, type: EikType) throws(RegistryError) -> [UInt8] {
-        let object: [String: String] = ["name": name.value, "version": version, "type": type.rawValue]
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) else {
-            throw RegistryError(.storage, "could not write eik.json")
-        }
-        return Array(data)
+        let document = JSONValue.object([("name", .string(name.value)), ("type", .string(type.rawValue)), ("version", .string(version))])
+        return Array(document.serialized(indent: 2).utf8)
     }
 
     // MARK: reading

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import ImportMaps
+import JSON
 
 /// Every JSON answer of the jspm and Eik routes, errors included: one content type, the caller's
 /// cache policy, and CORS, as the APIs Wharf stands in for send them.

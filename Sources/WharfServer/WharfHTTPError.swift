@@ -1,6 +1,7 @@
 import EdgeCache
 import Foundation
 import Hummingbird
+import JSON
 
 /// Every error Wharf answers: a status and a message, sent as `{"error": message}` with
 /// `Cache-Control: no-store` (or the given cache policy) and CORS, as the jspm and Eik APIs do.
@@ -20,8 +21,7 @@ public struct WharfHTTPError: HTTPResponseError, Sendable {
     }
 
     public func makeResponse() -> Response {
-        let body = (try? JSONSerialization.data(withJSONObject: ["error": message], options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return JSONResponse.make(body, status: status, cacheControl: cacheControl, headers: extraHeaders)
+        JSONResponse.make(JSONValue.object([("error", .string(message))]).bytes, status: status, cacheControl: cacheControl, headers: extraHeaders)
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import EdgeCache
 import Foundation
 import ImportMaps
+import JSON
 import Logging
 import Metrics
 import Storage
@@ -40,21 +41,16 @@ struct GenerateCommand: AsyncParsableCommand {
     func run() async throws {
         var configuration = try options.load()
         if offline { configuration.offline = true }
-        var generate = GenerateOptions()
+        // The flags are read as the fields of a `/generate` request, by the one options reader.
+        var fields: [String: JSONValue] = ["install": .array(packages.map(JSONValue.string)), "flattenScope": .bool(flattenScope), "integrity": .bool(integrity)]
+        if let env { fields["env"] = .string(env) }
+        if let provider { fields["provider"] = .string(provider) }
+        let generate: GenerateOptions
         do {
-            generate.install = try packages.map { text throws(ImportMapError) in try InstallTarget.parse(text) }
+            generate = try GenerateRequest(fields: fields).options
         } catch {
             throw ValidationError(error.message)
         }
-        if let env { generate.env = env.split(separator: ",").map(String.init) }
-        if let provider {
-            guard let chosen = Provider.named(provider), chosen != .esmSh else {
-                throw ValidationError("--provider: use jspm.io, unpkg, jsdelivr or local")
-            }
-            generate.provider = chosen
-        }
-        generate.flattenScope = flattenScope
-        generate.integrity = integrity
 
         let store = try LocalStore(configuration)
         let result: GenerateResult

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import EdgeCache
 import Foundation
 import ImportMaps
+import JSON
 import Logging
 import Metrics
 import NIOCore

@@ -1,3 +1,4 @@
+import JSON
 import Tarball
 
 /// The checks jsr.io runs on a publish once its tarball is unpacked: entry types, sizes, paths, then the config.
@@ -160,9 +161,9 @@ public enum JSRPackageRules {
             JSRTaskError("invalidConfigFile", "invalid config file '\(configPath)': \(why)")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw invalid("the file is not valid UTF-8") }
-        let config: JSRConfigValue
+        let config: JSONValue
         do {
-            config = try JSRConfigValue.parse(text)
+            config = try JSONValue.parse(text, dialect: .jsonc)
         } catch {
             throw invalid("\(error.message) at line \(error.line) column \(error.column)")
         }
@@ -192,7 +193,7 @@ public enum JSRPackageRules {
     /// jsr.io's exports rules: a string (the root export) or an object of `"."`/`"./sub"` keys to `./file.ext`
     /// targets that exist in the package.
     private static func exportsList(
-        _ value: JSRConfigValue?,
+        _ value: JSONValue?,
         files: [(path: String, bytes: [UInt8])],
         configPath: String
     ) throws(JSRTaskError) -> [(key: String, target: String)] {

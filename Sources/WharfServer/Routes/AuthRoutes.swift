@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSON
 import Registry
 
 /// `POST /auth/login` (Eik): a key in, `{"token": "<jwt>"}` out.
@@ -26,7 +27,6 @@ struct AuthRoutes {
         } catch let error as RegistryError {
             throw error.httpError(isRead: false)
         }
-        let body = try JSONSerialization.data(withJSONObject: ["token": token])
-        return JSONResponse.make(body, cacheControl: "no-store")
+        return JSONResponse.make(JSONValue.object([("token", .string(token))]), cacheControl: "no-store")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JSON
 import Registry
 import Semver
 import Storage
@@ -58,9 +59,11 @@ struct EikRoutes: RouterMiddleware {
             guard let overview = try registry.overview(type: path.type, name: name) else {
                 throw Self.notFound("\(path.type.rawValue)/\(name) has no versions")
             }
-            let versions: [Any] = overview.latestByMajor.map { [$0.major, ["version": $0.entry.version, "integrity": $0.entry.integrity]] as [Any] }
-            let overviewJSON: [String: Any] = ["versions": versions, "type": path.type.rawValue, "name": name.value, "org": "local"]
-            return JSONResponse.make(try JSONSerialization.data(withJSONObject: overviewJSON, options: [.withoutEscapingSlashes]), cacheControl: "no-cache")
+            let versions = overview.latestByMajor.map { latest in
+                JSONValue.array([.number(String(latest.major)), .object([("version", .string(latest.entry.version)), ("integrity", .string(latest.entry.integrity))])])
+            }
+            let document = JSONValue.object([("versions", .array(versions)), ("type", .string(path.type.rawValue)), ("name", .string(name.value)), ("org", .string("local"))])
+            return JSONResponse.make(document, cacheControl: "no-cache")
         case .alias(let major, let file):
             guard let version = try registry.alias(type: path.type, name: name, major: Self.majorForLookup(major)) else {
                 throw Self.notFound("alias \(path.type.rawValue)/\(name)/v\(major) does not exist")

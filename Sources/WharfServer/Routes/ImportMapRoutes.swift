@@ -2,6 +2,7 @@ import EdgeCache
 import Foundation
 import Hummingbird
 import ImportMaps
+import JSON
 import Logging
 
 /// The jspm.io download listing (`/download`), import-map rewriting (`/rewrite`) and the build

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JSON
 import Registry
 
 /// A JSR API failure as jsr.io sends it: `{"code": …, "message": …}` (plus `task` on a duplicate
@@ -28,12 +29,13 @@ struct JSRHTTPError: HTTPResponseError, Sendable {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body: [String: Any] = ["code": error.code.rawValue, "message": error.message]
-        if let task = error.task, let data = try? JSONEncoder().encode(task), let object = try? JSONSerialization.jsonObject(with: data) {
-            body["task"] = object
+        var members: [(String, JSONValue)] = [("code", .string(error.code.rawValue)), ("message", .string(error.message))]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if let task = error.task, let data = try? encoder.encode(task), let value = try? JSONValue.parse(Array(data)) {
+            members.append(("task", value))
         }
-        let bytes = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return JSONResponse.make(bytes, status: status, cacheControl: "no-store")
+        return JSONResponse.make(JSONValue.object(members), status: status, cacheControl: "no-store")
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JSON
 import Registry
 
 /// The JSR registry API under `/api` (the jsr API 1.0.0 seed, as jsr.io serves it): scopes,
@@ -354,41 +355,42 @@ struct JSRRoutes {
         (try context.parameters.require("scope"), try context.parameters.require("package"), try context.parameters.require("version"))
     }
 
-    static func body(_ request: Request) async throws(JSRError) -> [String: JSRBodyValue] {
+    /// The request's JSON object.
+    static func body(_ request: Request) async throws(JSRError) -> JSONValue {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxJSONBody)
         } catch {
             throw JSRError(.malformedRequest, "the request body is larger than \(maxJSONBody) bytes")
         }
-        guard let object = try? JSONDecoder().decode([String: JSRBodyValue].self, from: Data(buffer.readableBytesView)) else {
+        guard let object = try? JSONValue.parse(Array(buffer.readableBytesView)), case .object = object else {
             throw JSRError(.malformedRequest, "the request body must be a JSON object")
         }
         return object
     }
 
     /// jsr.io's "one of" bodies: exactly one of the known keys.
-    static func oneOf(_ body: [String: JSRBodyValue], _ keys: [String]) throws(JSRError) -> (String, JSRBodyValue) {
-        guard body.count == 1, let (key, value) = body.first, keys.contains(key) else {
+    static func oneOf(_ body: JSONValue, _ keys: [String]) throws(JSRError) -> (String, JSONValue) {
+        guard let members = body.objectMembers, members.count == 1, let (key, value) = members.first, keys.contains(key) else {
             throw JSRError(.malformedRequest, "the body must have exactly one of \(keys.joined(separator: ", "))")
         }
         return (key, value)
     }
 
-    static func string(_ value: JSRBodyValue?, _ key: String) throws(JSRError) -> String {
+    static func string(_ value: JSONValue?, _ key: String) throws(JSRError) -> String {
         guard case .string(let text)? = value else { throw JSRError(.malformedRequest, "'\(key)' must be a string") }
         return text
     }
 
-    static func bool(_ value: JSRBodyValue?, _ key: String) throws(JSRError) -> Bool {
+    static func bool(_ value: JSONValue?, _ key: String) throws(JSRError) -> Bool {
         guard case .bool(let flag)? = value else { throw JSRError(.malformedRequest, "'\(key)' must be true or false") }
         return flag
     }
 
     /// An optional nested object (`permissions`, `runtimeCompat`…): absent or null is nil.
-    static func decode<T: Decodable>(_ type: T.Type, _ value: JSRBodyValue?, _ key: String) throws(JSRError) -> T? {
+    static func decode<T: Decodable>(_ type: T.Type, _ value: JSONValue?, _ key: String) throws(JSRError) -> T? {
         guard let value, value != .null else { return nil }
-        guard let data = try? JSONEncoder().encode(value), let decoded = try? JSONDecoder().decode(T.self, from: data) else {
+        guard let decoded = try? JSONDecoder().decode(T.self, from: Data(value.bytes)) else {
             throw JSRError(.malformedRequest, "'\(key)' has the wrong shape")
         }
         return decoded
@@ -410,32 +412,5 @@ extension Parameters {
     func require(_ name: String) throws(JSRError) -> String {
         guard let value = get(name) else { throw JSRError(.malformedRequest, "missing path parameter \(name)") }
         return value.removingPercentEncoding ?? String(value)
-    }
-}
-
-/// Any JSON value of a request body, decoded strictly (a number is never a boolean).
-enum JSRBodyValue: Codable, Equatable, Sendable {
-    case null, bool(Bool), number(Double), string(String), array([JSRBodyValue]), object([String: JSRBodyValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let flag = try? container.decode(Bool.self) { self = .bool(flag) }
-        else if let number = try? container.decode(Double.self) { self = .number(number) }
-        else if let text = try? container.decode(String.self) { self = .string(text) }
-        else if let items = try? container.decode([JSRBodyValue].self) { self = .array(items) }
-        else { self = .object(try container.decode([String: JSRBodyValue].self)) }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let flag): try container.encode(flag)
-        case .number(let number): try container.encode(number)
-        case .string(let text): try container.encode(text)
-        case .array(let items): try container.encode(items)
-        case .object(let members): try container.encode(members)
-        }
     }
 }

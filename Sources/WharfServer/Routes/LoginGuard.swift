@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JSON
 import Logging
 import Registry
 
@@ -36,9 +37,8 @@ struct LoginGuard: Sendable {
 extension TooManyFailures {
     /// 429 with `Retry-After`, as `{"error"}` (Eik, pages) or jsr.io's `{"code","message"}`.
     func response(jsr: Bool) -> Response {
-        let object: [String: String] = jsr ? ["code": "tooManyRequests", "message": description] : ["error": description]
-        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return JSONResponse.make(body, status: .tooManyRequests, cacheControl: "no-store", headers: [.retryAfter: String(retryAfter)])
+        let body: JSONValue = jsr ? .object([("code", .string("tooManyRequests")), ("message", .string(description))]) : .object([("error", .string(description))])
+        return JSONResponse.make(body.bytes, status: .tooManyRequests, cacheControl: "no-store", headers: [.retryAfter: String(retryAfter)])
     }
 }
 

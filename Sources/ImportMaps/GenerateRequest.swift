@@ -1,0 +1,79 @@
+import JSON
+
+/// A `/generate` request read once, whatever carried it: a query string (comma lists, JSON-encoded
+/// objects, `flag`, `flag=true` or `flag=1`), a JSON body, or `wharf generate`'s flags, each
+/// given as fields of name → value (a query's values are strings).
+public struct GenerateRequest: Sendable {
+    public var options = GenerateOptions()
+    /// `output=importmap`: only the map, as `application/importmap+json`.
+    public var mapOnly = false
+
+    public init(options: GenerateOptions = GenerateOptions(), mapOnly: Bool = false) {
+        self.options = options
+        self.mapOnly = mapOnly
+    }
+
+    /// Reads every known field; the message of a bad one names it.
+    public init(fields: [String: JSONValue]) throws(ImportMapError) {
+        let installs = Self.strings(fields["install"])
+        guard !installs.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
+        options.install = try installs.map { text throws(ImportMapError) in try InstallTarget.parse(text) }
+        if let env = fields["env"] { options.env = Self.strings(env) }
+        if let provider = fields["provider"] { options.provider = try Self.provider(provider) }
+        options.flattenScope = Self.flag(fields["flattenScope"])
+        options.integrity = Self.flag(fields["integrity"])
+        options.graph = Self.flag(fields["graph"])
+        options.ignore = Set(Self.strings(fields["ignore"]))
+        if let input = fields["inputMap"] { options.inputMap = try Self.object(input, field: "inputMap") }
+        if let resolutions = fields["resolutions"] { options.resolutions = try Self.stringMap(try Self.object(resolutions, field: "resolutions")) }
+        mapOnly = fields["output"]?.stringValue == "importmap"
+    }
+
+    /// The providers a map can be generated for: esm.sh's URLs name no package layout Wharf can trace.
+    public static func provider(named name: String) throws(ImportMapError) -> Provider {
+        guard let provider = Provider.named(name), provider != .esmSh else {
+            throw ImportMapError(.invalid, "unknown provider '\(name)': use jspm.io, unpkg, jsdelivr or local")
+        }
+        return provider
+    }
+
+    private static func provider(_ value: JSONValue) throws(ImportMapError) -> Provider {
+        guard let name = value.stringValue else { throw ImportMapError(.invalid, "provider must be a string") }
+        return try provider(named: name)
+    }
+
+    /// A list: an array of strings, or one comma-separated string.
+    private static func strings(_ value: JSONValue?) -> [String] {
+        switch value {
+        case .string(let text)?: text.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+        case .array(let items)?: items.compactMap(\.stringValue)
+        default: []
+        }
+    }
+
+    /// `true`, or in a query `flag`, `flag=true`, `flag=1`.
+    private static func flag(_ value: JSONValue?) -> Bool {
+        switch value {
+        case .bool(let on)?: on
+        case .string(let text)?: text.isEmpty || text == "true" || text == "1"
+        default: false
+        }
+    }
+
+    /// An object, or (in a query) its JSON text.
+    private static func object(_ value: JSONValue, field: String) throws(ImportMapError) -> JSONValue {
+        guard case .string(let text) = value else { return value }
+        do {
+            return try JSONValue.parse(text)
+        } catch {
+            throw ImportMapError(.invalid, "\(field): \(error.description)")
+        }
+    }
+
+    private static func stringMap(_ value: JSONValue) throws(ImportMapError) -> [String: String] {
+        guard let members = value.objectMembers else { throw ImportMapError(.invalid, "resolutions must be an object of name: version") }
+        var result: [String: String] = [:]
+        for (key, value) in members { result[key] = value.stringValue }
+        return result
+    }
+}
