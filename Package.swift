@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "Semver"),
         // The one JSON tree (ordered, JSONC as an option) of everything above it.
         .target(name: "JSON"),
+        // Wharf's URL layout: the prefixes routes match and the URLs domain code writes.
+        .target(name: "URLLayout"),
         .target(name: "ModuleLexer"),
         .target(
             name: "Tarball",
@@ -47,7 +49,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "Storage", "Tarball", "Semver", "ModuleLexer", "JSON",
+                "Storage", "Tarball", "Semver", "ModuleLexer", "JSON", "URLLayout",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]
@@ -55,7 +57,7 @@ let package = Package(
         .target(
             name: "EdgeCache",
             dependencies: [
-                "Storage", "ModuleLexer", "Tarball",
+                "Storage", "ModuleLexer", "Tarball", "URLLayout",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -66,7 +68,7 @@ let package = Package(
         .target(
             name: "ImportMaps",
             dependencies: [
-                "EdgeCache", "Registry", "Semver", "Storage", "ModuleLexer", "JSON",
+                "EdgeCache", "Registry", "Semver", "Storage", "ModuleLexer", "JSON", "URLLayout",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -74,7 +76,7 @@ let package = Package(
         .target(
             name: "WharfServer",
             dependencies: [
-                "Storage", "EdgeCache", "Registry", "Tarball", "Semver", "ImportMaps", "JSON",
+                "Storage", "EdgeCache", "Registry", "Tarball", "Semver", "ImportMaps", "JSON", "URLLayout",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -91,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "WharfServer", "Storage", "EdgeCache", "ImportMaps", "JSON",
+                "WharfServer", "Storage", "EdgeCache", "ImportMaps", "JSON", "URLLayout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -8,6 +8,7 @@ import NIOCore
 import NIOHTTP1
 import Storage
 import Synchronization
+import URLLayout
 
 /// The caching proxy in front of the allowlisted CDNs. Entries live in the `cache.entries` table;
 /// bodies are blobs. Misses are fetched once per key however many requests ask (single-flight).
@@ -29,7 +30,7 @@ public final class EdgeCache: Sendable {
         self.logger = logger
         var clientConfiguration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .milliseconds(Int64(configuration.connectTimeout * 1000)), read: .milliseconds(Int64(configuration.readTimeout * 1000))),
+            timeout: .init(connect: TimeAmount(configuration.connectTimeout), read: TimeAmount(configuration.readTimeout)),
             decompression: .disabled
         )
         clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
@@ -42,15 +43,15 @@ public final class EdgeCache: Sendable {
             var request = HTTPClientRequest(url: "\(origin)/")
             request.method = .HEAD
             request.headers.add(name: "User-Agent", value: userAgent)
-            return (try? await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)), logger: logger)) != nil
+            return (try? await client.execute(request, timeout: TimeAmount(timeout), logger: logger)) != nil
         }
     }
 
     public var environment: StoreEnvironment { blobs.environment }
 
-    /// Waits (up to `timeout` seconds) for running upstream fetches to finish storing what they got.
-    public func drain(timeout: Double = 10) async {
-        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+    /// Waits (up to `timeout`) for running upstream fetches to finish storing what they got.
+    public func drain(timeout: Duration = .seconds(10)) async {
+        let deadline = ContinuousClock.now + timeout
         while flights.withLock({ !$0.isEmpty }), ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
@@ -158,7 +159,7 @@ public final class EdgeCache: Sendable {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "User-Agent", value: configuration.userAgent)
         do {
-            let response = try await client.execute(request, timeout: .milliseconds(Int64(configuration.readTimeout * 1000)), logger: logger)
+            let response = try await client.execute(request, timeout: TimeAmount(configuration.readTimeout), logger: logger)
             _ = try? await response.body.collect(upTo: 1 << 20)
             return Int(response.status.code)
         } catch {
@@ -196,7 +197,7 @@ public final class EdgeCache: Sendable {
         let started = ContinuousClock.now
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: .milliseconds(Int64(configuration.readTimeout * 1000)), logger: logger)
+            response = try await client.execute(request, timeout: TimeAmount(configuration.readTimeout), logger: logger)
         } catch {
             metrics.upstreamErrors.increment()
             health.failed(address.host, error: "\(error)")
@@ -234,7 +235,7 @@ public final class EdgeCache: Sendable {
                 _ = try? await response.body.collect(upTo: 1 << 20)
                 let entry = CacheEntry(
                     key: address.key, status: 404, contentType: nil, location: nil, upstreamETag: nil, lastModified: nil,
-                    body: nil, storedAt: now, freshUntil: now + configuration.freshness.negativeLifetime
+                    body: nil, storedAt: now, freshUntil: now + configuration.freshness.negativeLifetime / .seconds(1)
                 )
                 try await store(entry, blob: nil, keepBody: false)
                 settle(flight, address) { $0.publish(.stored(entry)) }
@@ -401,7 +402,7 @@ public final class EdgeCache: Sendable {
         } catch {
             throw EdgeCacheError(.redirectNotAllowed, "\(address) redirects to \(location), which Wharf refuses: \(error.message)")
         }
-        return "/cdn/\(target.host)\(target.encodedPath)" + (target.query.map { "?\($0)" } ?? "")
+        return WharfURLs.cdnPath(host: target.host, encodedPath: target.encodedPath, query: target.query)
     }
 
     /// Writes `entry` (with `blob` committed as its body and `served` as its served copy, or the old

@@ -6,10 +6,10 @@ public struct EdgeCacheConfiguration: Sendable {
     public var freshness: FreshnessPolicy
     /// Larger upstream objects are refused and not cached.
     public var maxObjectSize: Int
-    /// Seconds to open a connection to an origin.
-    public var connectTimeout: Double
-    /// Seconds to wait for an origin's status line, and the longest silence between two reads of its body.
-    public var readTimeout: Double
+    /// How long opening a connection to an origin may take.
+    public var connectTimeout: Duration
+    /// How long to wait for an origin's status line, and the longest silence between two reads of its body.
+    public var readTimeout: Duration
     public var userAgent: String
     /// JavaScript bodies up to this size are held until complete and relinked when they use
     /// root-relative specifiers; larger ones stream as they are.
@@ -24,8 +24,8 @@ public struct EdgeCacheConfiguration: Sendable {
         offline: Bool = false,
         freshness: FreshnessPolicy = FreshnessPolicy(),
         maxObjectSize: Int = 100 << 20,
-        connectTimeout: Double = 10,
-        readTimeout: Double = 30,
+        connectTimeout: Duration = .seconds(10),
+        readTimeout: Duration = .seconds(30),
         userAgent: String = "wharf/0.1"
     ) {
         self.upstreams = upstreams

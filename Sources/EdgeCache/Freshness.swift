@@ -1,10 +1,10 @@
 /// How long entries stay fresh. Exact-version URLs never change; everything else follows the
 /// upstream's Cache-Control, never below `minimumLifetime`; upstream 404s are kept `negativeLifetime`.
 public struct FreshnessPolicy: Sendable {
-    public var minimumLifetime: Double
-    public var negativeLifetime: Double
+    public var minimumLifetime: Duration
+    public var negativeLifetime: Duration
 
-    public init(minimumLifetime: Double = 60, negativeLifetime: Double = 60) {
+    public init(minimumLifetime: Duration = .seconds(60), negativeLifetime: Duration = .seconds(60)) {
         self.minimumLifetime = minimumLifetime
         self.negativeLifetime = negativeLifetime
     }
@@ -14,9 +14,10 @@ public struct FreshnessPolicy: Sendable {
     /// after the floor, so they are revalidated.
     public func lifetime(cacheControl: String?) -> Double {
         let directives = CacheControl(cacheControl ?? "")
-        if directives.noStore || directives.noCache || directives.isPrivate { return minimumLifetime }
+        let floor = minimumLifetime / .seconds(1)
+        if directives.noStore || directives.noCache || directives.isPrivate { return floor }
         let declared = directives.sharedMaxAge ?? directives.maxAge ?? 0
-        return max(Double(declared), minimumLifetime)
+        return max(Double(declared), floor)
     }
 
     /// True for URLs that name an exact version: `pkg@1.2.3/…`, `npm:@s/p@1.0.0-rc.1/…`,

@@ -14,9 +14,7 @@ extension GeneratorRun {
         var label: String { "@\(scope)/\(name)@\(version)" }
     }
 
-    var jsrRoot: String { "\(publicURL)/@" }
-
-    func jsrBase(_ ref: JSRPackageRef) -> String { "\(jsrRoot)\(ref.scope)/\(ref.name)/\(ref.version)/" }
+    func jsrBase(_ ref: JSRPackageRef) -> String { urls.jsrPackage(scope: ref.scope, name: ref.name, version: ref.version.description) }
 
     /// The lock rule as for npm: a version already chosen in range, else the highest non-yanked match.
     mutating func chooseJSR(_ fullName: String, range: String?) throws(ImportMapError) -> JSRPackageRef {
@@ -79,20 +77,8 @@ extension GeneratorRun {
 
     /// The JSR version and file a module URL of Wharf's JSR registry belongs to.
     func jsrLocate(_ url: String) -> (JSRPackageRef, String)? {
-        guard url.hasPrefix(jsrRoot) else { return nil }
-        let parts = url.dropFirst(jsrRoot.count).split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count >= 4, let version = Version(String(parts[2])) else { return nil }
-        return (JSRPackageRef(scope: String(parts[0]), name: String(parts[1]), version: version), parts.dropFirst(3).joined(separator: "/"))
-    }
-
-    func jsrBytes(_ url: String) throws(ImportMapError) -> [UInt8] {
-        guard let jsr, let (ref, file) = jsrLocate(url),
-              let (stored, preloaded) = try? jsr.file(scope: ref.scope, name: ref.name, version: ref.version.description, path: "/" + file) else {
-            throw ImportMapError(.notFound, "module not found: \(url)")
-        }
-        if let preloaded { return preloaded }
-        guard let bytes = try? jsr.blobs.readAll(stored.blob) else { throw ImportMapError(.upstream, "could not read \(url) from the store") }
-        return bytes
+        guard let file = urls.jsrFile(url), let version = Version(file.version) else { return nil }
+        return (JSRPackageRef(scope: file.scope, name: file.name, version: version), file.file)
     }
 
     /// A specifier in a JSR module: `jsr:` and `npm:` ones are chosen and mapped; other bare
@@ -109,7 +95,7 @@ extension GeneratorRun {
         } else {
             throw ImportMapError(.notFound, "\(importer.label) imports '\(specifier)'; JSR packages must import jsr: or npm: specifiers to be mapped")
         }
-        record(specifier, target: target, shared: "\(publicURL)/", own: jsrBase(importer))
+        record(specifier, target: target, shared: urls.root, own: jsrBase(importer))
         return target
     }
 }

@@ -6,10 +6,10 @@ import Storage
 /// Writes a rewritten map's files to a folder any static web server can host:
 /// `DIR/{host}/{path}` for every file, and `DIR/importmap.json` pointing at `base`.
 public struct MapExporter: Sendable {
-    public let cache: EdgeCache
+    public let fetcher: ModuleFetcher
 
-    public init(cache: EdgeCache) {
-        self.cache = cache
+    public init(fetcher: ModuleFetcher) {
+        self.fetcher = fetcher
     }
 
     /// Returns the number of files and bytes written, and the map written beside them. Files are Wharf's served bytes (relinked
@@ -23,11 +23,11 @@ public struct MapExporter: Sendable {
         for url in outcome.packages.flatMap(\.urls) {
             let address: CacheAddress
             do {
-                address = try DownloadListings.address(url, cache: cache)
+                address = try fetcher.address(url)
             } catch {
                 throw ImportMapError(.invalid, "cannot export \(url): \(error.message)")
             }
-            let fetched = try await DownloadListings.fetch(address, from: cache)
+            let fetched = try await fetcher.fetch(address)
             var path = String(address.path.dropFirst())
             if fetched.contentType.map(MediaType.isJavaScript) == true, Self.hasNoKnownExtension(path) {
                 renamed["\(outcome.target)/\(address.host)\(address.encodedPath)"] = "\(outcome.target)/\(address.host)\(address.encodedPath).js"

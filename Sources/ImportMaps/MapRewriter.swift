@@ -9,13 +9,12 @@ import Storage
 /// into the store (through its download listing) and every such URL is rewritten to Wharf (or to a
 /// base URL for self-hosting). Bytes are served unchanged, so `integrity` values stay valid.
 public struct MapRewriter: Sendable {
-    public let cache: EdgeCache
     public let listings: DownloadListings
+    var fetcher: ModuleFetcher { listings.fetcher }
     /// Files fetched at once per rewrite.
     public var parallelism = 8
 
-    public init(cache: EdgeCache, listings: DownloadListings) {
-        self.cache = cache
+    public init(listings: DownloadListings) {
         self.listings = listings
     }
 
@@ -44,7 +43,7 @@ public struct MapRewriter: Sendable {
     /// Rewrites `map`. URLs land at `{base}/{host}/{path}`, or `{public_url}/cdn/{host}/{path}` without a base.
     public func rewrite(_ map: JSONValue, base: String?, progress: Progress? = nil) async throws(ImportMapError) -> Outcome {
         guard case .object = map else { throw ImportMapError(.invalid, "the map must be a JSON object with imports and scopes") }
-        let target = (base ?? listings.publicURL + "/cdn").trimmingTrailingSlash
+        let target = (base ?? fetcher.urls.cdnRoot).trimmingTrailingSlash
         var urls: [String] = []
         Self.visitURLs(in: map) { urls.append($0) }
 
@@ -88,9 +87,7 @@ public struct MapRewriter: Sendable {
         var replaced: [String: String] = [:]
         for (url, value) in map["integrity"]?.objectMembers ?? [] {
             guard Self.locate(url) != nil, let old = value.stringValue, let dash = old.firstIndex(of: "-"),
-                  let address = try? DownloadListings.address(url, cache: cache),
-                  let response = try? await cache.lookup(address), response.entry.served != nil,
-                  let bytes = try? await DownloadListings.collect(response.body, blobs: cache.blobs),
+                  let bytes = await fetcher.servedCopy(of: url),
                   let hash = Integrity.of(bytes, algorithm: String(old[..<dash]))
             else { continue }
             replaced[Self.relocate(url, to: target)] = hash
@@ -125,34 +122,20 @@ public struct MapRewriter: Sendable {
 
     /// Stores every URL of `files`, `parallelism` at a time.
     private func fetchAll(_ files: [String], package: PackageID) async throws(ImportMapError) -> PackageReport {
-        let cache = cache
+        let fetcher = fetcher
+        let results = await concurrently(files, width: parallelism) { url -> Result<ModuleFetcher.Fetched, ImportMapError> in
+            do throws(ImportMapError) { return .success(try await Self.read(url, fetcher: fetcher, package: package)) } catch { return .failure(error) }
+        }
         var fetched = 0, bytes = 0, allCached = true
         var failures: [String] = []
-        await withTaskGroup(of: Result<(Int, Bool), ImportMapError>.self) { group in
-            var next = 0
-            func addNext() {
-                guard next < files.count else { return }
-                let url = files[next]
-                next += 1
-                group.addTask {
-                    do throws(ImportMapError) {
-                        return .success(try await Self.store(url, cache: cache, package: package))
-                    } catch {
-                        return .failure(error)
-                    }
-                }
-            }
-            for _ in 0..<parallelism { addNext() }
-            for await result in group {
-                switch result {
-                case .success(let (size, hit)):
-                    fetched += 1
-                    bytes += size
-                    allCached = allCached && hit
-                case .failure(let error):
-                    failures.append(error.message)
-                }
-                addNext()
+        for case (_, let result?) in results {
+            switch result {
+            case .success(let file):
+                fetched += 1
+                bytes += file.bytes.count
+                allCached = allCached && file.wasStored
+            case .failure(let error):
+                failures.append(error.message)
             }
         }
         if let first = failures.first {
@@ -164,40 +147,37 @@ public struct MapRewriter: Sendable {
     /// esm.sh has no listing: the mapped modules are fetched, parsed with `ModuleLexer`, and every
     /// module they import (statically or by a literal dynamic import) on the same host follows.
     private func trace(_ package: PackageID, from urls: [String]) async throws(ImportMapError) -> PackageReport {
-        var queue = urls, seen = Set(urls), fetched: [String] = []
+        var modules = HostModules(fetcher: fetcher, package: package)
+        let walk = try await ModuleGraph.walk(from: urls, visitor: &modules, limit: 5000)
+        return PackageReport(package: package, files: walk.all.count, bytes: modules.bytes, source: modules.allCached ? "cache" : "upstream", urls: walk.all)
+    }
+
+    /// The walk of an esm.sh package: modules on the same host that the mapped ones import.
+    struct HostModules: ModuleGraphVisitor {
+        let fetcher: ModuleFetcher
+        let package: PackageID
         var bytes = 0, allCached = true
-        while let url = queue.first {
-            queue.removeFirst()
-            let (body, hit) = try await Self.read(url, cache: cache, package: package)
-            fetched.append(url)
-            bytes += body.count
-            allCached = allCached && hit
-            guard let summary = try? ModuleLexer.parse(body), let base = URL(string: url) else { continue }
+
+        mutating func edges(of url: String) async throws(ImportMapError) -> ModuleGraph.Edges {
+            let file = try await MapRewriter.read(url, fetcher: fetcher, package: package)
+            bytes += file.bytes.count
+            allCached = allCached && file.wasStored
+            guard let summary = try? ModuleLexer.parse(file.bytes), let base = URL(string: url) else { return .init() }
+            var found: [String] = []
             for specifier in summary.staticSpecifiers + summary.dynamicSpecifiers {
                 guard specifier.hasPrefix("/") || specifier.hasPrefix("./") || specifier.hasPrefix("../") || specifier.hasPrefix("https://"),
                       let resolved = URL(string: specifier, relativeTo: base)?.absoluteString,
-                      URL(string: resolved)?.host == base.host, !seen.contains(resolved) else { continue }
-                guard seen.count < 5000 else {
-                    throw ImportMapError(.upstream, "\(package): more than 5000 modules traced from \(urls.first ?? "")")
-                }
-                seen.insert(resolved)
-                queue.append(resolved)
+                      URL(string: resolved)?.host == base.host else { continue }
+                found.append(resolved)
             }
+            return .init(statics: found)
         }
-        return PackageReport(package: package, files: fetched.count, bytes: bytes, source: allCached ? "cache" : "upstream", urls: fetched)
     }
 
-    /// Brings one URL into the store; returns its size and whether it was already there.
-    static func store(_ url: String, cache: EdgeCache, package: PackageID) async throws(ImportMapError) -> (Int, Bool) {
-        let (body, hit) = try await read(url, cache: cache, package: package)
-        return (body.count, hit)
-    }
-
-    /// Brings one URL into the store and returns its bytes and whether it was already there.
-    static func read(_ url: String, cache: EdgeCache, package: PackageID) async throws(ImportMapError) -> ([UInt8], Bool) {
+    /// Brings one URL into the store: its bytes and whether it was already there.
+    static func read(_ url: String, fetcher: ModuleFetcher, package: PackageID) async throws(ImportMapError) -> ModuleFetcher.Fetched {
         do {
-            let (bytes, wasStored, _) = try await DownloadListings.fetch(try DownloadListings.address(url, cache: cache), from: cache)
-            return (bytes, wasStored)
+            return try await fetcher.fetch(url)
         } catch {
             throw ImportMapError(error.kind == .offline ? .offline : .upstream, "\(package): \(error.message)")
         }

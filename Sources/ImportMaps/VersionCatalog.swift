@@ -6,7 +6,8 @@ import Semver
 /// `registry.npmjs.org` upstream). Offline, only versions whose files the store holds count:
 /// a range never resolves to a version Wharf could not serve.
 struct VersionCatalog: Sendable {
-    let cache: EdgeCache
+    let fetcher: ModuleFetcher
+    var cache: EdgeCache { fetcher.cache }
     /// Whose cached files count offline.
     var layout: Provider = .jspm
 
@@ -20,7 +21,7 @@ struct VersionCatalog: Sendable {
         let address = CacheAddress(host: "registry.npmjs.org", path: "/\(name)", query: nil)
         let bytes: [UInt8]
         do {
-            bytes = try await DownloadListings.fetch(address, from: cache).bytes
+            bytes = try await fetcher.fetch(address).bytes
         } catch where error.kind == .notFound {
             // No such package: no versions, so the caller answers JSPM's "Unable to resolve" message.
             return Versions(all: [], distTags: [:])

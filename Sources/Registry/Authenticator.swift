@@ -33,10 +33,13 @@ struct TokenClaims: JWTPayload {
 /// secret is accepted: `alg: none`, other keys and expired tokens are refused.
 public final class Authenticator: Sendable {
     public let users: [RegistryUser]
-    public let tokenLifetime: Double
+    public let tokenLifetime: Duration
     private let keys: JWTKeyCollection
 
-    public init(users: [RegistryUser], secret: [UInt8], tokenLifetime: Double) async {
+    /// Tokens last 60 days unless `auth.token_ttl` says otherwise.
+    public static let defaultTokenLifetime: Duration = .seconds(60 * 86400)
+
+    public init(users: [RegistryUser], secret: [UInt8], tokenLifetime: Duration = Authenticator.defaultTokenLifetime) async {
         self.users = users
         self.tokenLifetime = tokenLifetime
         keys = JWTKeyCollection()
@@ -75,7 +78,7 @@ public final class Authenticator: Sendable {
     public func token(for user: RegistryUser, now: Date = Date()) async throws(RegistryError) -> String {
         let claims = TokenClaims(
             name: user.name, user: user.name,
-            exp: ExpirationClaim(value: now.addingTimeInterval(tokenLifetime)), iat: IssuedAtClaim(value: now)
+            exp: ExpirationClaim(value: now.addingTimeInterval(tokenLifetime / .seconds(1))), iat: IssuedAtClaim(value: now)
         )
         do {
             return try await keys.sign(claims)

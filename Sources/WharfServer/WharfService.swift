@@ -31,22 +31,32 @@ public struct WharfService: Sendable {
         if !weakKeys.isEmpty {
             logger.warning("weak keys: change the key of \(weakKeys.joined(separator: ", ")) in proxy.conf; Wharf refuses to listen beyond loopback with them")
         }
-        let environment = try StoreEnvironment(path: configuration.dataDirectory, options: configuration.storeOptions)
-        defer { environment.close() }
-        let blobs = try BlobStore(environment: environment)
-        let swept = try await blobs.sweepPending()
-        if swept > 0 { logger.notice("removed \(swept) unfinished downloads left by an earlier run") }
-
         let metrics = ServerMetrics()
-        let cache = try EdgeCache(blobs: blobs, configuration: configuration.edgeCache, metrics: metrics.factory, logger: logger)
-        let registry = try EikRegistry(blobs: blobs)
+        let components = try WharfComponents(configuration: configuration, metrics: metrics.factory, logger: logger)
+        do {
+            try await serve(components, metrics: metrics, gracefulShutdownSignals: gracefulShutdownSignals, onReady: onReady)
+        } catch {
+            try? await components.close()
+            throw error
+        }
+        try await components.close()
+    }
+
+    /// The server's own services (sign-in, the publishing queue) and routes over `components`.
+    private func serve(
+        _ components: WharfComponents, metrics: ServerMetrics,
+        gracefulShutdownSignals: [UnixSignal], onReady: @escaping @Sendable (Int) async -> Void
+    ) async throws {
+        let cache = components.cache, urls = components.urls
+        let swept = try await components.blobs.sweepPending()
+        if swept > 0 { logger.notice("removed \(swept) unfinished downloads left by an earlier run") }
         let authenticator = await Authenticator(
             users: configuration.users,
-            secret: try Authenticator.secret(configured: configuration.jwtSecret, environment: environment),
+            secret: try Authenticator.secret(configured: configuration.jwtSecret, environment: components.environment),
             tokenLifetime: configuration.tokenLifetime
         )
-        let files = StoredFileResponse(blobs: blobs, metrics: metrics)
-        let jsr = try JSRRegistry(blobs: blobs, users: configuration.users, limits: configuration.jsrLimits, quotas: configuration.jsrQuotas)
+        let files = StoredFileResponse(blobs: components.blobs, metrics: metrics)
+        let jsr = components.jsr
         let jsrAuthorizations = try JSRAuthorizations(
             registry: jsr, authenticator: authenticator,
             authorizationLifetime: configuration.jsrAuthorizationLifetime, deviceTokenLifetime: configuration.jsrDeviceTokenLifetime
@@ -57,23 +67,20 @@ public struct WharfService: Sendable {
         let router = Router(context: WharfRequestContext.self)
         router.middlewares.add(AccessLogMiddleware(logger: logger, metrics: metrics, writesLog: configuration.accessLog))
         router.middlewares.add(NotFoundMiddleware())
-        router.middlewares.add(CDNRoutes(cache: cache, publicURL: configuration.resolvedPublicURL, files: files, logger: logger))
-        router.middlewares.add(EikRoutes(registry: registry, authenticator: authenticator, limits: configuration.registryLimits, files: files))
+        router.middlewares.add(CDNRoutes(cache: cache, urls: urls, files: files, logger: logger))
+        router.middlewares.add(EikRoutes(registry: components.eik, authenticator: authenticator, limits: configuration.registryLimits, files: files))
         router.middlewares.add(JSRFileRoutes(registry: jsr, files: files))
         OperationsRoutes(cache: cache, metrics: metrics).register(on: router)
         let loginGuard = LoginGuard(limiter: AuthFailureLimiter(policy: configuration.authFailures), trustedProxies: configuration.trustedProxies, logger: logger)
         AuthRoutes(authenticator: authenticator, loginGuard: loginGuard).register(on: router)
-        JSRRoutes(registry: jsr, authorizations: jsrAuthorizations, publisher: publisher, publicURL: configuration.resolvedPublicURL, loginGuard: loginGuard)
+        JSRRoutes(registry: jsr, authorizations: jsrAuthorizations, publisher: publisher, urls: urls, loginGuard: loginGuard)
             .register(on: router)
         JSRDevicePage(authorizations: jsrAuthorizations, loginGuard: loginGuard).register(on: router)
-        let listings = DownloadListings(cache: cache, publicURL: configuration.resolvedPublicURL, registry: registry)
-        ImportMapRoutes(
-            listings: listings, rewriter: MapRewriter(cache: cache, listings: listings),
-            rebuildToken: configuration.rebuildToken, logger: logger
-        ).register(on: router)
-        GenerateRoutes(generator: Generator(cache: cache, listings: listings, jsr: jsr, maxInstalls: configuration.maxInstalls)).register(on: router)
+        ImportMapRoutes(listings: components.listings, rewriter: components.rewriter, rebuildToken: configuration.rebuildToken, logger: logger)
+            .register(on: router)
+        GenerateRoutes(generator: components.generator).register(on: router)
 
-        let publicURL = configuration.resolvedPublicURL
+        let publicURL = urls.base
         let app = Application(
             router: router,
             server: .http1(configuration: .init(
@@ -96,12 +103,8 @@ public struct WharfService: Sendable {
             try await group.run()
         } catch {
             await publisher.stop()
-            await cache.drain()
-            try? await cache.shutdown()
             throw error
         }
         await publisher.stop()
-        await cache.drain()
-        try await cache.shutdown()
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import EdgeCache
 import Storage
+import URLLayout
 import WharfServer
 
 /// `wharf cache stats` and `wharf cache purge PREFIX`, on the store directly (the server may run).
@@ -18,9 +19,13 @@ struct CacheCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let environment = try StoreEnvironment(path: configuration.dataDirectory, options: configuration.storeOptions)
-            defer { environment.close() }
-            let stats = try CacheMaintenance(blobs: BlobStore(environment: environment)).statistics()
+            let store = try WharfComponents(configuration: configuration)
+            let stats: CacheMaintenance.Statistics
+            do { stats = try store.cache.maintenance.statistics() } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
             print("""
             store:           \(configuration.dataDirectory)
             entries:         \(stats.entries)
@@ -44,15 +49,19 @@ struct CacheCommand: AsyncParsableCommand {
             let key = Self.normalise(prefix)
             guard !key.isEmpty else { throw ValidationError("PREFIX must name at least a host") }
             let configuration = try options.load()
-            let environment = try StoreEnvironment(path: configuration.dataDirectory, options: configuration.storeOptions)
-            defer { environment.close() }
-            let purged = try await CacheMaintenance(blobs: BlobStore(environment: environment)).purge(prefix: key)
+            let store = try WharfComponents(configuration: configuration)
+            let purged: Int
+            do { purged = try await store.cache.maintenance.purge(prefix: key) } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
             print("purged \(purged) \(purged == 1 ? "entry" : "entries") under \(key)")
         }
 
         static func normalise(_ prefix: String) -> String {
             var key = Substring(prefix)
-            for lead in ["https://", "http://", "/cdn/", "cdn/"] where key.hasPrefix(lead) { key = key.dropFirst(lead.count) }
+            for lead in ["https://", "http://", WharfURLs.cdnPrefix, String(WharfURLs.cdnPrefix.dropFirst())] where key.hasPrefix(lead) { key = key.dropFirst(lead.count) }
             return String(key)
         }
     }

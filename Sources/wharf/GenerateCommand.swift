@@ -6,6 +6,7 @@ import JSON
 import Logging
 import Metrics
 import Storage
+import WharfServer
 
 /// `wharf generate PKG…`: an import map for packages, generated on the local store (and through
 /// the upstreams when online), as `/generate` does.
@@ -52,15 +53,15 @@ struct GenerateCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
 
-        let store = try LocalStore(configuration)
+        let store = try WharfComponents(configuration: configuration)
         let result: GenerateResult
         do {
-            result = try await Generator(cache: store.cache, listings: store.listings, jsr: store.jsr, maxInstalls: configuration.maxInstalls).generate(generate)
+            result = try await store.generator.generate(generate)
         } catch {
-            await store.close()
+            try? await store.close()
             throw ValidationError(error.message)
         }
-        await store.close()
+        try await store.close()
         let text = result.map.serialized(indent: 2) + "\n"
         if let output {
             try Data(text.utf8).write(to: URL(fileURLWithPath: output))

@@ -63,28 +63,27 @@ struct RewriteCommand: AsyncParsableCommand {
     /// In this process, on the store of the configuration (a server may be running on it too).
     private func local(_ input: JSONValue) async throws -> JSONValue {
         let configuration = try options.load()
-        let store = try LocalStore(configuration)
-        let cache = store.cache, listings = store.listings
+        let store = try WharfComponents(configuration: configuration)
         let progress = ProgressLine()
         do {
-            let outcome = try await MapRewriter(cache: cache, listings: listings).rewrite(input, base: base ?? (export != nil ? "." : nil)) { done, total, bytes in
+            let outcome = try await store.rewriter.rewrite(input, base: base ?? (export != nil ? "." : nil)) { done, total, bytes in
                 progress.update(done: done, total: total, bytes: bytes)
             }
             progress.finish(packages: outcome.packages.count, files: outcome.packages.reduce(0) { $0 + $1.files }, bytes: outcome.packages.reduce(0) { $0 + $1.bytes }, errors: outcome.errors)
             if !outcome.errors.isEmpty && !allowPartial {
-                await store.close()
+                try? await store.close()
                 throw ValidationError("\(outcome.errors.count) package(s) could not be fetched; --allow-partial keeps going")
             }
             var map = outcome.map
             if let export {
-                let written = try await MapExporter(cache: cache).export(outcome, to: export)
+                let written = try await store.exporter.export(outcome, to: export)
                 FileHandle.standardError.write(Data("exported \(written.files) files (\(ByteCount(written.bytes))) to \(export)\n".utf8))
                 map = written.map
             }
-            await store.close()
+            try? await store.close()
             return map
         } catch let error as ImportMapError {
-            await store.close()
+            try? await store.close()
             throw ValidationError(error.message)
         }
     }

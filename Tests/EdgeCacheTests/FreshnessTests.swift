@@ -2,7 +2,7 @@ import Testing
 @testable import EdgeCache
 
 @Suite struct FreshnessTests {
-    let policy = FreshnessPolicy(minimumLifetime: 60, negativeLifetime: 30)
+    let policy = FreshnessPolicy(minimumLifetime: .seconds(60), negativeLifetime: .seconds(30))
 
     @Test(arguments: [
         ("ga.jspm.io", "/npm:react@18.2.0/index.js", true),

@@ -20,7 +20,7 @@ struct CDNFixture {
         origin = TestOrigin(routes: routes ?? Self.routes)
         originServer = try await origin.start()
         configuration = WharfConfiguration.testing(data: data.path, originPort: originServer.port)
-        configuration.minimumFreshness = 0
+        configuration.cache.freshness.minimumLifetime = .zero
         configure(&configuration)
         wharf = try await startWharf(configuration)
     }

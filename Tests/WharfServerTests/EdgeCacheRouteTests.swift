@@ -91,8 +91,8 @@ import WharfTestSupport
         var routes = CDNFixture.routes
         for path in ["/", "/npm:fixture@1.0.0/a.js", "/npm:fixture@1.0.0/b.js", "/npm:fixture@1.0.0/c.js"] { routes[path] = hang }
         try await CDNFixture.with(routes: routes, configure: { configuration in
-            configuration.readTimeout = 1
-            configuration.upstreamHealth = UpstreamHealthPolicy(maxFails: 2, failTimeout: .seconds(60), probeInterval: .milliseconds(100))
+            configuration.cache.readTimeout = .seconds(1)
+            configuration.cache.health = UpstreamHealthPolicy(maxFails: 2, failTimeout: .seconds(60), probeInterval: .milliseconds(100))
         }) { fixture in
             let mutable = "/cdn/ga.jspm.io/npm:fixture/index.js"
             #expect(try await fixture.get(mutable).status == 200)
@@ -203,8 +203,8 @@ import WharfTestSupport
         routes["/npm:fixture@1.0.0/stall.js"] = drip(every: .seconds(60), bytes: 100, count: 2)
         routes["/npm:fixture@1.0.0/endless.js"] = drip(every: .milliseconds(50), bytes: 4096, count: 2000)
         try await CDNFixture.with(routes: routes, configure: { configuration in
-            configuration.readTimeout = 1
-            configuration.transferPace = TransferPacePolicy(minimumBytes: 1000, window: .seconds(1), deadline: .seconds(3))
+            configuration.cache.readTimeout = .seconds(1)
+            configuration.cache.pace = TransferPacePolicy(minimumBytes: 1000, window: .seconds(1), deadline: .seconds(3))
         }) { fixture in
             let client = fixture.client, base = fixture.wharf.baseURL + "/cdn/ga.jspm.io/npm:fixture@1.0.0/"
             for (file, why) in [("drip.js", "under min_rate"), ("stall.js", "failed"), ("endless.js", "fetch_deadline")] {
@@ -407,7 +407,7 @@ import WharfTestSupport
     }
 
     @Test func freshMutableEntriesAreNotRevalidated() async throws {
-        try await CDNFixture.with(configure: { $0.minimumFreshness = 3600 }) { fixture in
+        try await CDNFixture.with(configure: { $0.cache.freshness.minimumLifetime = .seconds(3600) }) { fixture in
             let path = "/cdn/ga.jspm.io/npm:fixture/index.js"
             _ = try await fixture.get(path)
             let second = try await fixture.get(path)
@@ -419,7 +419,7 @@ import WharfTestSupport
     }
 
     @Test func staleCopiesAreServedWhenTheOriginFailsOrIsDown() async throws {
-        try await CDNFixture.with(configure: { $0.connectTimeout = 2 }) { fixture in
+        try await CDNFixture.with(configure: { $0.cache.connectTimeout = .seconds(2) }) { fixture in
             let path = "/cdn/ga.jspm.io/npm:fixture/index.js"
             _ = try await fixture.get(path)
 
@@ -445,7 +445,7 @@ import WharfTestSupport
     }
 
     @Test func upstream404sAreCachedBriefly() async throws {
-        try await CDNFixture.with(configure: { $0.negativeLifetime = 3600 }) { fixture in
+        try await CDNFixture.with(configure: { $0.cache.freshness.negativeLifetime = .seconds(3600) }) { fixture in
             let path = "/cdn/ga.jspm.io/npm:fixture@1.0.0/missing.js"
             let first = try await fixture.get(path)
             #expect(first.status == 404)
@@ -522,7 +522,7 @@ import WharfTestSupport
     }
 
     @Test func objectsOverTheLimitAreRefusedAndNotCached() async throws {
-        try await CDNFixture.with(configure: { $0.maxObjectSize = 1 << 20 }) { fixture in
+        try await CDNFixture.with(configure: { $0.cache.maxObjectSize = 1 << 20 }) { fixture in
             let path = "/cdn/ga.jspm.io/npm:fixture@1.0.0/big.bin"
             let refused = try await fixture.get(path)
             #expect(refused.status == 502)
@@ -534,7 +534,7 @@ import WharfTestSupport
     }
 
     @Test func theStoreGrowsOnItsOwnFromATinyMap() async throws {
-        try await CDNFixture.with(configure: { $0.mapSize = 1 << 20 }) { fixture in
+        try await CDNFixture.with(configure: { $0.store.mapSize = 1 << 20 }) { fixture in
             for name in ["big.bin", "slow.js", "small.js"] {
                 let response = try await fixture.get("/cdn/ga.jspm.io/npm:fixture@1.0.0/\(name)")
                 #expect(response.status == 200, "\(name)")

@@ -43,9 +43,9 @@ import WharfTestSupport
             let payload = try #require(Self.claims(of: token))
             let noneHeader = Self.base64URL(Data(#"{"alg":"none","typ":"JWT"}"#.utf8))
             let forgedPayload = Self.base64URL(try JSONSerialization.data(withJSONObject: payload.merging(["user": "ci"]) { $1 }))
-            let expired = try await Authenticator(users: [.init(name: "admin", key: "x", admin: true)], secret: Array(EikFixture.secret.utf8), tokenLifetime: 60)
+            let expired = try await Authenticator(users: [.init(name: "admin", key: "x", admin: true)], secret: Array(EikFixture.secret.utf8), tokenLifetime: .seconds(60))
                 .token(for: .init(name: "admin", key: "x", admin: true), now: Date().addingTimeInterval(-3600))
-            let otherSecret = try await Authenticator(users: [.init(name: "admin", key: "x", admin: true)], secret: Array("another".utf8), tokenLifetime: 60)
+            let otherSecret = try await Authenticator(users: [.init(name: "admin", key: "x", admin: true)], secret: Array("another".utf8), tokenLifetime: .seconds(60))
                 .token(for: .init(name: "admin", key: "x", admin: true))
             // The same claims and Wharf's own key, but HS512: only HS256 is accepted, as README says.
             let hs512Header = Self.base64URL(Data(#"{"alg":"HS512","typ":"JWT"}"#.utf8))
@@ -156,7 +156,7 @@ import WharfTestSupport
     /// hook records each durable commit, the test what it was answered, in one ordered log.
     @Test func aPublishIsOnDiskBeforeItIsAnswered() async throws {
         let log = Mutex<[String]>([])
-        try await EikFixture.with(configure: { $0.onStoreSync = { log.withLock { $0.append("sync") } } }) { eik in
+        try await EikFixture.with(configure: { $0.store.onSync = { log.withLock { $0.append("sync") } } }) { eik in
             let token = try await eik.login()
             log.withLock { $0.removeAll() }
             let published = try await eik.publish("/pkg/durable/1.0.0", archive: EikFixture.package(), token: token)
@@ -242,7 +242,7 @@ import WharfTestSupport
     }
 
     @Test func publishingRefusesBadRequestsWithTheSeedsStatuses() async throws {
-        try await EikFixture.with(configure: { $0.maxPackageSize = 64 << 10 }) { eik in
+        try await EikFixture.with(configure: { $0.registryLimits.maxPackageSize = 64 << 10 }) { eik in
             let token = try await eik.login()
             #expect(try await eik.publish("/pkg/fuzz/1.0.0", archive: EikFixture.package(), token: token).status == 303)
             #expect(try await eik.publish("/pkg/fuzz/1.0.0", archive: EikFixture.package("again"), token: token).status == 409)

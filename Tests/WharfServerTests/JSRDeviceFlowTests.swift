@@ -67,7 +67,7 @@ import WharfTestSupport
     }
 
     @Test func anAuthorizationExpires() async throws {
-        try await JSRFixture.with(configure: { $0.jsrAuthorizationLifetime = 1 }) { jsr in
+        try await JSRFixture.with(configure: { $0.jsrAuthorizationLifetime = .seconds(1) }) { jsr in
             let started = try await jsr.call("POST", "/api/authorizations", json: ["challenge": JSRFixture.challenge(for: "v")])
             let code = try #require(started.json?["code"] as? String)
             try await Task.sleep(for: .milliseconds(1500))

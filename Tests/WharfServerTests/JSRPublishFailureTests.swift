@@ -67,7 +67,7 @@ import WharfTestSupport
     ]
 
     @Test func everyFailureClassHasItsCode() async throws {
-        try await JSRFixture.with(configure: { $0.jsrMaxFileSize = 2000; $0.jsrMaxPackageSize = 5000 }) { jsr in
+        try await JSRFixture.with(configure: { $0.jsrLimits.package.maxFileSize = 2000; $0.jsrLimits.package.maxPackageSize = 5000 }) { jsr in
             let alice = try await jsr.login("alice")
             try await jsr.makePackage("bad", "pkg", token: alice)
             for (index, failure) in Self.cases.enumerated() {

@@ -175,7 +175,7 @@ import WharfTestSupport
     }
 
     @Test func aTarballOverTheLimitIsRefusedAtOnce() async throws {
-        try await JSRFixture.with(configure: { $0.jsrMaxTarballSize = 2000 }) { jsr in
+        try await JSRFixture.with(configure: { $0.jsrLimits.maxTarballSize = 2000 }) { jsr in
             let alice = try await jsr.login("alice")
             try await jsr.makePackage("big", "pkg", token: alice)
             let noise = (0..<20_000).map { _ in UInt8.random(in: 0...255) }

@@ -8,14 +8,16 @@ public final class JSRAuthorizations: Sendable {
     public let authenticator: Authenticator
     public let registry: JSRRegistry
     /// How long an unapproved authorization may wait (jsr.io: 10 minutes).
-    public let authorizationLifetime: TimeInterval
+    public let authorizationLifetime: Duration
     /// How long a device-flow token lasts.
-    public let deviceTokenLifetime: TimeInterval
+    public let deviceTokenLifetime: Duration
+    public static let defaultAuthorizationLifetime: Duration = .seconds(600)
+    public static let defaultDeviceTokenLifetime: Duration = .seconds(3600)
     let authorizations: Table   // sha256(exchange token) → Pending
     let codes: Table            // code → sha256(exchange token)
     let tokens: Table           // sha256(token) → StoredToken
 
-    public init(registry: JSRRegistry, authenticator: Authenticator, authorizationLifetime: TimeInterval = 600, deviceTokenLifetime: TimeInterval = 3600) throws {
+    public init(registry: JSRRegistry, authenticator: Authenticator, authorizationLifetime: Duration = JSRAuthorizations.defaultAuthorizationLifetime, deviceTokenLifetime: Duration = JSRAuthorizations.defaultDeviceTokenLifetime) throws {
         self.authenticator = authenticator
         self.registry = registry
         self.authorizationLifetime = authorizationLifetime
@@ -47,9 +49,9 @@ public final class JSRAuthorizations: Sendable {
 
     // MARK: device flow
 
-    /// `verificationBase` is the public URL, without a trailing slash. The verification URL is the
-    /// bare page, as jsr.io answers it: deno prints `{verificationUrl}?code={code}` itself.
-    public func start(challenge: String, permissions: [JSRPermission]?, verificationBase: String, now: Date = Date()) async throws(JSRError) -> JSRAuthorizationStart {
+    /// `verificationURL` is the bare approval page, as jsr.io answers it: deno prints
+    /// `{verificationUrl}?code={code}` itself.
+    public func start(challenge: String, permissions: [JSRPermission]?, verificationURL: String, now: Date = Date()) async throws(JSRError) -> JSRAuthorizationStart {
         guard !challenge.isEmpty, challenge.count <= 256 else { throw JSRError(.malformedRequest, "challenge must be a non-empty string") }
         if let permissions {
             for permission in permissions where permission.permission != "package/publish" {
@@ -59,7 +61,7 @@ public final class JSRAuthorizations: Sendable {
         }
         let exchangeToken = Self.randomToken(prefix: "jsrx_")
         let code = Self.randomCode()
-        let expires = now.addingTimeInterval(authorizationLifetime)
+        let expires = now.addingTimeInterval(authorizationLifetime / .seconds(1))
         let pending = Pending(code: code, challenge: challenge, permissions: permissions, expiresAt: expires.timeIntervalSince1970, state: .pending, userId: nil)
         let authorizations = authorizations, codes = codes, hash = Self.hash(exchangeToken)
         try await registry.write("start an authorization") { txn in
@@ -68,7 +70,7 @@ public final class JSRAuthorizations: Sendable {
             try txn.put(codes, key: Array(code.utf8), value: hash)
         }
         return JSRAuthorizationStart(
-            verificationUrl: "\(verificationBase)/auth", code: code, exchangeToken: exchangeToken,
+            verificationUrl: verificationURL, code: code, exchangeToken: exchangeToken,
             pollInterval: 2, expiresAt: JSRTime.format(expires)
         )
     }
@@ -119,7 +121,7 @@ public final class JSRAuthorizations: Sendable {
             case .approved:
                 let stored = StoredToken(
                     id: UUID().uuidString.lowercased(), userId: pending.userId ?? "", type: "device", description: "device authorization \(pending.code)",
-                    permissions: pending.permissions, expiresAt: now.addingTimeInterval(lifetime).timeIntervalSince1970, createdAt: JSRTime.format(now)
+                    permissions: pending.permissions, expiresAt: now.addingTimeInterval(lifetime / .seconds(1)).timeIntervalSince1970, createdAt: JSRTime.format(now)
                 )
                 try txn.put(tokens, key: Self.hash(token), value: try JSRRegistry.encode(stored))
                 _ = try txn.delete(authorizations, key: hash)

@@ -234,7 +234,7 @@ public struct JSRPublishLimits: Sendable, Equatable {
     public var package: JSRLimits
     public var tar: TarLimits { TarLimits(maxCompressedSize: maxTarballSize, maxUncompressedSize: package.maxPackageSize * 2, maxEntries: package.maxFiles * 2) }
 
-    public init(maxTarballSize: Int = 20 * 1024 * 1024, package: JSRLimits = JSRLimits()) {
+    public init(maxTarballSize: Int = 20_000_000, package: JSRLimits = JSRLimits()) {
         self.maxTarballSize = maxTarballSize
         self.package = package
     }

@@ -29,7 +29,11 @@ enum Quantities {
     }
 
     /// `"60d"`, `"12h"`, `"5m"`, `"30s"`, `"250ms"` or a plain number of seconds.
-    static func seconds(_ value: TOMLValue, key: String) throws(ConfigurationError) -> Double {
+    static func duration(_ value: TOMLValue, key: String) throws(ConfigurationError) -> Duration {
+        .seconds(try seconds(value, key: key))
+    }
+
+    private static func seconds(_ value: TOMLValue, key: String) throws(ConfigurationError) -> Double {
         switch value {
         case .integer(let seconds) where seconds >= 0 && Double(seconds) <= maximumSeconds: return Double(seconds)
         case .float(let seconds) where seconds >= 0 && seconds <= maximumSeconds: return seconds

@@ -1,11 +1,13 @@
 import EdgeCache
 import Foundation
+import ImportMaps
 import Logging
 import Registry
 import Storage
 import Tarball
 
-/// Wharf's settings: proxy.conf's keys with their documented defaults, then command-line overrides.
+/// Wharf's settings: proxy.conf's keys, then command-line overrides. A setting of a domain type
+/// lives in that type's configuration struct, which holds its default; only server settings are here.
 public struct WharfConfiguration: Sendable {
     public typealias User = RegistryUser
 
@@ -22,38 +24,26 @@ public struct WharfConfiguration: Sendable {
     /// Peers whose `X-Forwarded-For` names the client (load balancers in front of Wharf).
     public var trustedProxies: [IPNetwork] = []
     /// Installs one `/generate` request (or `wharf generate`) may ask for.
-    public var maxInstalls = 500
+    public var maxInstalls = Generator.defaultMaxInstalls
     /// Failed logins, device approvals and exchanges allowed per client (and code) in a window.
     public var authFailures = AuthFailurePolicy()
     public var logLevel: Logger.Level = .info
     public var accessLog = true
 
-    public var mapSize = 1 << 30
-    /// Called once a durable write is on disk (not from proxy.conf: a hook for tests).
-    public var onStoreSync: (@Sendable () -> Void)?
-    public var maxObjectSize = 100 << 20
-
-    public var minimumFreshness: Double = 60
-    public var negativeLifetime: Double = 60
-    public var connectTimeout: Double = 10
-    public var readTimeout: Double = 30
-    /// After `max_fails` failed attempts within `fail_timeout` an upstream is down, probed every `probe_interval`.
-    public var upstreamHealth = UpstreamHealthPolicy()
-    /// `min_rate` ("1 KiB/s over 20s") and `fetch_deadline` for upstream bodies.
-    public var transferPace = TransferPacePolicy()
+    /// `[store]`: the LMDB map size (and, not from proxy.conf, a sync hook for tests).
+    public var store = StoreOptions()
+    /// `[cache]`: object size, freshness, timeouts, upstream health and pace. Its `upstreams` and
+    /// `offline` come from the keys below (`edgeCache` puts them in).
+    public var cache = EdgeCacheConfiguration()
     /// `GET /build/pkg@v?token=…` with this token purges the package first; empty: never.
     public var rebuildToken = ""
 
     public var upstreams: [(host: String, origin: String)] = WharfConfiguration.defaultUpstreams
 
-    public var maxPackageSize = 10_000_000
-    public var maxMapSize = 1_000_000
-    public var maxUnpackedSize = 100 << 20
-    public var maxPackageFiles = 10_000
-    /// JSR publishing: the gzipped tarball as sent, one file, and all files of a version.
-    public var jsrMaxTarballSize = 20_000_000
-    public var jsrMaxFileSize = 4 << 20
-    public var jsrMaxPackageSize = 20 << 20
+    /// `[registry]`: what an Eik publish may bring.
+    public var registryLimits = RegistryLimits()
+    /// `[registry] jsr_…`: the gzipped tarball as sent, one file, and all files of a version.
+    public var jsrLimits = JSRPublishLimits()
     /// Whether this server works through the JSR publishing queue. Off, uploads are accepted and
     /// stay `pending` until a server with it on starts (for maintenance windows).
     public var jsrProcessTasks = true
@@ -61,10 +51,10 @@ public struct WharfConfiguration: Sendable {
     public var jsrQuotas = JSRQuotas()
 
     public var jwtSecret = ""
-    public var tokenLifetime: Double = 60 * 86400
+    public var tokenLifetime = Authenticator.defaultTokenLifetime
     /// How long a JSR device authorization waits for approval, and how long its token then lasts.
-    public var jsrAuthorizationLifetime: Double = 600
-    public var jsrDeviceTokenLifetime: Double = 3600
+    public var jsrAuthorizationLifetime = JSRAuthorizations.defaultAuthorizationLifetime
+    public var jsrDeviceTokenLifetime = JSRAuthorizations.defaultDeviceTokenLifetime
     public var users: [User] = []
 
     public static let defaultUpstreams: [(host: String, origin: String)] = [
@@ -143,8 +133,8 @@ public struct WharfConfiguration: Sendable {
     private mutating func readServer(_ table: TOMLTable) throws(ConfigurationError) {
         for (key, value) in table.entries {
             switch key {
-            case "idle_timeout": idleTimeout = .seconds(try Quantities.seconds(value, key: "server.idle_timeout"))
-            case "header_timeout": headerTimeout = .seconds(try Quantities.seconds(value, key: "server.header_timeout"))
+            case "idle_timeout": idleTimeout = try Quantities.duration(value, key: "server.idle_timeout")
+            case "header_timeout": headerTimeout = try Quantities.duration(value, key: "server.header_timeout")
             case "trusted_proxies":
                 guard case .array(let items) = value else { throw ConfigurationError("server.trusted_proxies: expected an array of addresses or networks") }
                 trustedProxies = try items.map { item throws(ConfigurationError) in
@@ -160,8 +150,8 @@ public struct WharfConfiguration: Sendable {
     private mutating func readStore(_ table: TOMLTable) throws(ConfigurationError) {
         for (key, value) in table.entries {
             switch key {
-            case "map_size": mapSize = try Quantities.bytes(value, key: "store.map_size")
-            case "max_object_size": maxObjectSize = try Quantities.bytes(value, key: "store.max_object_size")
+            case "map_size": store.mapSize = try Quantities.bytes(value, key: "store.map_size")
+            case "max_object_size": cache.maxObjectSize = try Quantities.bytes(value, key: "store.max_object_size")
             default: throw ConfigurationError("unknown key 'store.\(key)'")
             }
         }
@@ -170,16 +160,16 @@ public struct WharfConfiguration: Sendable {
     private mutating func readCache(_ table: TOMLTable) throws(ConfigurationError) {
         for (key, value) in table.entries {
             switch key {
-            case "min_fresh": minimumFreshness = try Quantities.seconds(value, key: "cache.min_fresh")
-            case "negative_ttl": negativeLifetime = try Quantities.seconds(value, key: "cache.negative_ttl")
-            case "connect_timeout": connectTimeout = try Quantities.seconds(value, key: "cache.connect_timeout")
-            case "read_timeout": readTimeout = try Quantities.seconds(value, key: "cache.read_timeout")
+            case "min_fresh": cache.freshness.minimumLifetime = try Quantities.duration(value, key: "cache.min_fresh")
+            case "negative_ttl": cache.freshness.negativeLifetime = try Quantities.duration(value, key: "cache.negative_ttl")
+            case "connect_timeout": cache.connectTimeout = try Quantities.duration(value, key: "cache.connect_timeout")
+            case "read_timeout": cache.readTimeout = try Quantities.duration(value, key: "cache.read_timeout")
             case "rebuild_token": rebuildToken = try Self.string(value, key: "cache.rebuild_token")
-            case "min_rate": transferPace = try Quantities.rate(value, key: "cache.min_rate", keeping: transferPace)
-            case "fetch_deadline": transferPace.deadline = .seconds(try Quantities.seconds(value, key: "cache.fetch_deadline"))
-            case "max_fails": upstreamHealth.maxFails = try Self.count(value, key: "cache.max_fails")
-            case "fail_timeout": upstreamHealth.failTimeout = .seconds(try Quantities.seconds(value, key: "cache.fail_timeout"))
-            case "probe_interval": upstreamHealth.probeInterval = .seconds(try Quantities.seconds(value, key: "cache.probe_interval"))
+            case "min_rate": cache.pace = try Quantities.rate(value, key: "cache.min_rate", keeping: cache.pace)
+            case "fetch_deadline": cache.pace.deadline = try Quantities.duration(value, key: "cache.fetch_deadline")
+            case "max_fails": cache.health.maxFails = try Self.count(value, key: "cache.max_fails")
+            case "fail_timeout": cache.health.failTimeout = try Quantities.duration(value, key: "cache.fail_timeout")
+            case "probe_interval": cache.health.probeInterval = try Quantities.duration(value, key: "cache.probe_interval")
             default: throw ConfigurationError("unknown key 'cache.\(key)'")
             }
         }
@@ -188,13 +178,16 @@ public struct WharfConfiguration: Sendable {
     private mutating func readRegistry(_ table: TOMLTable) throws(ConfigurationError) {
         for (key, value) in table.entries {
             switch key {
-            case "max_package_size": maxPackageSize = try Quantities.bytes(value, key: "registry.max_package_size")
-            case "max_map_size": maxMapSize = try Quantities.bytes(value, key: "registry.max_map_size")
-            case "max_unpacked_size": maxUnpackedSize = try Quantities.bytes(value, key: "registry.max_unpacked_size")
-            case "max_files": maxPackageFiles = try Self.count(value, key: "registry.max_files")
-            case "jsr_max_tarball_size": jsrMaxTarballSize = try Quantities.bytes(value, key: "registry.jsr_max_tarball_size")
-            case "jsr_max_file_size": jsrMaxFileSize = try Quantities.bytes(value, key: "registry.jsr_max_file_size")
-            case "jsr_max_package_size": jsrMaxPackageSize = try Quantities.bytes(value, key: "registry.jsr_max_package_size")
+            case "max_package_size": registryLimits.maxPackageSize = try Quantities.bytes(value, key: "registry.max_package_size")
+            case "max_map_size": registryLimits.maxMapSize = try Quantities.bytes(value, key: "registry.max_map_size")
+            case "max_unpacked_size": registryLimits.maxUnpackedSize = try Quantities.bytes(value, key: "registry.max_unpacked_size")
+            case "max_files":
+                // One bound for both registries' file counts.
+                registryLimits.maxFiles = try Self.count(value, key: "registry.max_files")
+                jsrLimits.package.maxFiles = registryLimits.maxFiles
+            case "jsr_max_tarball_size": jsrLimits.maxTarballSize = try Quantities.bytes(value, key: "registry.jsr_max_tarball_size")
+            case "jsr_max_file_size": jsrLimits.package.maxFileSize = try Quantities.bytes(value, key: "registry.jsr_max_file_size")
+            case "jsr_max_package_size": jsrLimits.package.maxPackageSize = try Quantities.bytes(value, key: "registry.jsr_max_package_size")
             case "jsr_process_tasks": jsrProcessTasks = try Self.bool(value, key: "registry.jsr_process_tasks")
             case "jsr_scopes_per_user": jsrQuotas.scopesPerUser = try Self.count(value, key: "registry.jsr_scopes_per_user")
             case "jsr_packages_per_scope": jsrQuotas.packagesPerScope = try Self.count(value, key: "registry.jsr_packages_per_scope")
@@ -209,11 +202,11 @@ public struct WharfConfiguration: Sendable {
         for (key, value) in table.entries {
             switch key {
             case "jwt_secret": jwtSecret = try Self.string(value, key: "auth.jwt_secret")
-            case "token_ttl": tokenLifetime = try Quantities.seconds(value, key: "auth.token_ttl")
+            case "token_ttl": tokenLifetime = try Quantities.duration(value, key: "auth.token_ttl")
             case "max_failures": authFailures.maxFailures = try Self.count(value, key: "auth.max_failures")
-            case "failure_window": authFailures.window = .seconds(try Quantities.seconds(value, key: "auth.failure_window"))
-            case "jsr_authorization_ttl": jsrAuthorizationLifetime = try Quantities.seconds(value, key: "auth.jsr_authorization_ttl")
-            case "jsr_device_token_ttl": jsrDeviceTokenLifetime = try Quantities.seconds(value, key: "auth.jsr_device_token_ttl")
+            case "failure_window": authFailures.window = try Quantities.duration(value, key: "auth.failure_window")
+            case "jsr_authorization_ttl": jsrAuthorizationLifetime = try Quantities.duration(value, key: "auth.jsr_authorization_ttl")
+            case "jsr_device_token_ttl": jsrDeviceTokenLifetime = try Quantities.duration(value, key: "auth.jsr_device_token_ttl")
             case "users":
                 guard case .array(let items) = value else { throw ConfigurationError("auth.users: expected [[auth.users]] tables") }
                 users = []
@@ -275,8 +268,8 @@ public struct WharfConfiguration: Sendable {
         if let publicURL, Origin(publicURL) == nil {
             throw ConfigurationError("public_url: '\(publicURL)' is not an http(s) URL")
         }
-        if maxObjectSize <= 0 { throw ConfigurationError("store.max_object_size must be positive") }
-        if mapSize < 1 << 20 { throw ConfigurationError("store.map_size must be at least 1 MiB") }
+        if cache.maxObjectSize <= 0 { throw ConfigurationError("store.max_object_size must be positive") }
+        if store.mapSize < 1 << 20 { throw ConfigurationError("store.map_size must be at least 1 MiB") }
         if !listensOnLoopbackOnly, let user = usersWithWeakKeys.first {
             throw ConfigurationError(
                 "auth.users: the key of '\(user)' is the shipped default or shorter than \(Self.minimumKeyLength) characters; "
@@ -301,33 +294,14 @@ public struct WharfConfiguration: Sendable {
 
     // MARK: derived settings
 
-    public var storeOptions: StoreOptions { StoreOptions(mapSize: mapSize, onSync: onStoreSync) }
-
+    /// The edge cache's configuration with the allowlist and `offline` put in.
     public var edgeCache: EdgeCacheConfiguration {
+        var configuration = cache
         var set = UpstreamSet()
         for (host, origin) in upstreams { if let origin = Origin(origin) { set.set(host: host, origin: origin) } }
-        var configuration = EdgeCacheConfiguration(
-            upstreams: set, offline: offline,
-            freshness: FreshnessPolicy(minimumLifetime: minimumFreshness, negativeLifetime: negativeLifetime),
-            maxObjectSize: maxObjectSize, connectTimeout: connectTimeout, readTimeout: readTimeout
-        )
-        configuration.health = upstreamHealth
-        configuration.pace = transferPace
+        configuration.upstreams = set
+        configuration.offline = offline
         return configuration
-    }
-
-    var registryLimits: RegistryLimits {
-        RegistryLimits(
-            maxPackageSize: maxPackageSize, maxMapSize: maxMapSize,
-            tar: TarLimits(maxCompressedSize: maxPackageSize, maxUncompressedSize: maxUnpackedSize, maxEntries: maxPackageFiles)
-        )
-    }
-
-    public var jsrLimits: JSRPublishLimits {
-        JSRPublishLimits(
-            maxTarballSize: jsrMaxTarballSize,
-            package: JSRLimits(maxFileSize: jsrMaxFileSize, maxPackageSize: jsrMaxPackageSize, maxFiles: maxPackageFiles)
-        )
     }
 
     // MARK: value helpers

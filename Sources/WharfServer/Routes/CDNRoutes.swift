@@ -4,29 +4,29 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import Storage
+import URLLayout
 
 /// `GET/HEAD /cdn/{host}/{path…}`: files of allowlisted CDN hosts through the edge cache.
 /// Handled before the router so the raw path (with any `//` or encodings) is seen exactly once.
 struct CDNRoutes: RouterMiddleware {
     typealias Context = WharfRequestContext
-    static let prefix = "/cdn/"
 
     let cache: EdgeCache
-    let publicURL: String
+    let urls: WharfURLs
     let files: StoredFileResponse
     /// The access log's logger: a streamed answer cut by its upstream is recorded there.
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        guard path.hasPrefix(Self.prefix) else { return try await next(request, context) }
+        guard path.hasPrefix(WharfURLs.cdnPrefix) else { return try await next(request, context) }
         guard request.method == .get || request.method == .head else {
-            var error = WharfHTTPError(.methodNotAllowed, "\(request.method) is not allowed on /cdn/; use GET or HEAD")
+            var error = WharfHTTPError(.methodNotAllowed, "\(request.method) is not allowed on \(WharfURLs.cdnPrefix); use GET or HEAD")
             error.extraHeaders[.allow] = "GET, HEAD"
             throw error
         }
         do {
-            let address = try CacheAddress.parse(path.dropFirst(Self.prefix.count), query: request.uri.query, upstreams: cache.configuration.upstreams)
+            let address = try CacheAddress.parse(path.dropFirst(WharfURLs.cdnPrefix.count), query: request.uri.query, upstreams: cache.configuration.upstreams)
             let answer = try await cache.lookup(address)
             return respond(answer, to: request, address: address)
         } catch {
@@ -45,7 +45,7 @@ struct CDNRoutes: RouterMiddleware {
 
         switch entry.status {
         case 301, 302, 303, 307, 308:
-            headers[.location] = publicURL + (entry.location ?? "/")
+            headers[.location] = urls.base + (entry.location ?? "/")
             headers[.contentLength] = "0"
             return Response(status: .init(code: entry.status), headers: headers)
         case 200:

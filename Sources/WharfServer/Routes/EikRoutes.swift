@@ -6,6 +6,7 @@ import Registry
 import Semver
 import Storage
 import Tarball
+import URLLayout
 
 /// The Eik server REST API: `/pkg`, `/npm` and `/map` (packages, versions, files, import maps,
 /// aliases). Handled on the raw path so scoped names, encoded or not, are decoded exactly once.
@@ -19,7 +20,7 @@ struct EikRoutes: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let raw = request.uri.path
-        guard raw.hasPrefix("/pkg/") || raw.hasPrefix("/npm/") || raw.hasPrefix("/map/") else {
+        guard WharfURLs.eikTypes.contains(where: { raw.hasPrefix("/\($0)/") }) else {
             return try await next(request, context)
         }
         let isRead = request.method == .get || request.method == .head
@@ -162,10 +163,18 @@ struct EikRoutes: RouterMiddleware {
 }
 
 /// Size limits of uploads to the registries (`[registry]` in proxy.conf).
-struct RegistryLimits: Sendable {
-    var maxPackageSize: Int
-    var maxMapSize: Int
-    var tar: TarLimits
+/// What one Eik publish may bring (`[registry]` in proxy.conf).
+public struct RegistryLimits: Sendable {
+    /// The gzipped tarball as sent.
+    public var maxPackageSize = 10_000_000
+    public var maxMapSize = 1_000_000
+    /// All files of a version, unpacked.
+    public var maxUnpackedSize = 100 << 20
+    public var maxFiles = 10_000
+
+    public init() {}
+
+    var tar: TarLimits { TarLimits(maxCompressedSize: maxPackageSize, maxUncompressedSize: maxUnpackedSize, maxEntries: maxFiles) }
 }
 
 extension RegistryError {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Registry
+import URLLayout
 
 /// The `verificationUrl` of the device flow: a page where a user enters their Wharf key to
 /// approve or deny a pending authorization (jsr.io sends people to GitHub sign-in instead).
@@ -10,13 +11,13 @@ struct JSRDevicePage {
     let loginGuard: LoginGuard
 
     func register(on router: Router<WharfRequestContext>) {
-        router.get("/auth") { request, _ in
+        router.get(RouterPath(WharfURLs.devicePath)) { request, _ in
             let code = request.uri.queryParameters["code"].map(String.init) ?? ""
             let details = code.isEmpty ? nil : try? authorizations.details(code: code)
             let note = details == nil && !code.isEmpty ? "No pending authorization has this code, or it has expired." : ""
             return Self.page(code: code, permissions: details?.permissions, message: note)
         }
-        router.post("/auth") { request, context in
+        router.post(RouterPath(WharfURLs.devicePath)) { request, context in
             let fields = try await FormReader(limits: ["code": 64, "key": 4096, "action": 16]).read(request)
             let code = fields.string("code") ?? ""
             let approve = fields.string("action") != "deny"
@@ -56,7 +57,7 @@ struct JSRDevicePage {
         }
         if let code {
             html += """
-            <form method="post" action="/auth">
+            <form method="post" action="\(WharfURLs.devicePath)">
             <label>Code <input name="code" value="\(escape(code))" pattern="[A-Za-z]{4}-[A-Za-z]{4}" required></label>
             <label>Your Wharf key <input name="key" type="password" required></label>
             <button name="action" value="approve">Approve</button> <button name="action" value="deny">Deny</button>

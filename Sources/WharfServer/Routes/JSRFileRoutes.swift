@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Registry
+import URLLayout
 
 /// The files jsr.io serves for a package: `/@scope/name/meta.json` (its versions, for a minute),
 /// `/@scope/name/{version}_meta.json` and `/@scope/name/{version}/{path}` (both immutable).
@@ -13,14 +14,14 @@ struct JSRFileRoutes: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let raw = request.uri.path
-        guard raw.hasPrefix("/@") else { return try await next(request, context) }
+        guard raw.hasPrefix(WharfURLs.jsrPrefix) else { return try await next(request, context) }
         guard request.method == .get || request.method == .head else {
             throw JSRHTTPError(error: JSRError(.methodNotAllowed, "\(request.method) is not allowed on \(raw)"))
         }
         guard let decoded = raw.removingPercentEncoding, !decoded.contains("\\"), !decoded.contains("\u{0}") else {
             throw JSRHTTPError(error: JSRError(.notFound, "not found: \(raw)"))
         }
-        let segments = decoded.dropFirst(2).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let segments = decoded.dropFirst(WharfURLs.jsrPrefix.count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard segments.count >= 3 else { throw JSRHTTPError(error: JSRError(.notFound, "not found: \(raw)")) }
         let scope = segments[0], name = segments[1]
         do {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import JSON
 import Registry
+import URLLayout
 
 /// The JSR registry API under `/api` (the jsr API 1.0.0 seed, as jsr.io serves it): scopes,
 /// members, invites, packages, versions, publishing tasks, users, tokens and device authorization.
@@ -10,7 +11,7 @@ struct JSRRoutes {
     let registry: JSRRegistry
     let authorizations: JSRAuthorizations
     let publisher: JSRPublisher
-    let publicURL: String
+    let urls: WharfURLs
     let loginGuard: LoginGuard
 
     /// JSON request bodies are small; anything larger is a mistake.
@@ -277,7 +278,7 @@ struct JSRRoutes {
                 let body = try await Self.body(request)
                 let permissions = try Self.decode([JSRPermission].self, body["permissions"], "permissions")
                 return try json(await authorizations.start(
-                    challenge: try Self.string(body["challenge"], "challenge"), permissions: permissions, verificationBase: publicURL))
+                    challenge: try Self.string(body["challenge"], "challenge"), permissions: permissions, verificationURL: urls.deviceVerification))
             }
         }
         api.get("authorizations/details/:code") { _, context in

@@ -1,0 +1,131 @@
+import EdgeCache
+import Foundation
+import JSON
+import ModuleLexer
+import Registry
+import Semver
+import URLLayout
+
+/// Tracing: the walk's visitor fetches, lexes and resolves each module, recording the mappings
+/// its bare imports need.
+extension GeneratorRun: ModuleGraphVisitor {
+    func isFetched(_ url: String) -> Bool { sources[url] != nil }
+
+    /// Fetches every not yet fetched module of `frontier` at once, 16 at a time.
+    mutating func prefetch(_ frontier: [String]) async {
+        let missing = Array(Set(frontier.filter { sources[$0] == nil }))
+        guard missing.count > 1 else { return }
+        let run = self
+        let fetched = await concurrently(missing) { url in try? await run.bytes(of: url) }
+        for (url, bytes) in fetched { if let bytes { sources[url] = bytes } }
+    }
+
+    /// Fetches the packuments of the bare specifiers' packages at once, 16 at a time (failures are
+    /// left for `choose`).
+    mutating func prefetchVersions(of specifiers: [String]) async {
+        let names = Array(Set(specifiers.filter { !$0.hasPrefix(".") && !$0.hasPrefix("/") && !$0.hasPrefix("#") && !$0.contains("://") }
+            .map { Self.split($0).0 }).filter { packuments[$0] == nil && publishedVersions(of: $0).isEmpty })
+        guard names.count > 1 else { return }
+        let catalog = catalog
+        let found = await concurrently(names) { name in try? await catalog.versions(of: name) }
+        for (name, versions) in found { if let versions { packuments[name] = versions } }
+    }
+
+    /// Fetches the package.json of each package at once, 16 at a time (failures are left for `manifest`).
+    mutating func prefetchManifests(_ packages: [PackageID]) async {
+        let missing = Array(Set(packages.filter { manifests[$0] == nil }))
+        guard missing.count > 1 else { return }
+        let run = self
+        let found = await concurrently(missing) { package in try? await run.bytes(of: run.base(package) + "package.json") }
+        for (package, bytes) in found {
+            if let bytes, let json = try? JSONValue.parse(bytes) { manifests[package] = PackageManifest(json: json) }
+        }
+    }
+
+    /// Fetches and lexes one module; resolves its imports (recording bare ones in the map).
+    mutating func edges(of url: String) async throws(ImportMapError) -> ModuleGraph.Edges {
+        if let known = edges[url] { return known }
+        let bytes: [UInt8]
+        if let fetched = sources[url] { bytes = fetched } else { bytes = try await self.bytes(of: url) }
+        sources[url] = bytes
+        var statics: [String] = [], dynamics: [String] = []
+        if url.hasSuffix(".js") || url.hasSuffix(".mjs") || !(url.split(separator: "/").last ?? "").contains("."),
+           let summary = try? ModuleLexer.parse(bytes) {
+            await prefetchVersions(of: summary.staticSpecifiers + summary.dynamicSpecifiers)
+            for specifier in summary.staticSpecifiers where !options.ignore.contains(specifier) {
+                if let target = try await resolve(specifier, from: url) { statics.append(target) }
+            }
+            for specifier in summary.dynamicSpecifiers where !options.ignore.contains(specifier) {
+                if let target = try? await resolve(specifier, from: url) { dynamics.append(target) }
+            }
+        }
+        let found = ModuleGraph.Edges(statics: statics, dynamics: dynamics)
+        edges[url] = found
+        return found
+    }
+
+    /// A specifier seen in `importer`: relative and absolute URLs directly, bare names through the
+    /// importing package's dependencies (and the map), `#imports` through its package.json.
+    mutating func resolve(_ specifier: String, from importer: String) async throws(ImportMapError) -> String? {
+        if specifier.hasPrefix("./") || specifier.hasPrefix("../") || specifier.hasPrefix("/") || specifier.contains("://") {
+            return URL(string: specifier, relativeTo: URL(string: importer))?.absoluteString
+        }
+        if let (jsrImporter, _) = jsrLocate(importer) { return try await resolveInJSR(specifier, importer: jsrImporter) }
+        guard let (parent, _) = locate(importer) else { return nil }
+        let parentManifest = try await manifest(parent)
+        if specifier.hasPrefix("#") {
+            guard let target = resolver.resolveImport(specifier, in: parentManifest) else { return nil }
+            return target.hasPrefix("./") ? base(parent) + target.dropFirst(2) : try await resolve(target, from: importer)
+        }
+        let (name, subpath) = Self.split(specifier)
+        let range = options.resolutions[name] ?? parentManifest.dependencies[name] ?? parentManifest.peerDependencies[name]
+            ?? parentManifest.optionalDependencies[name] ?? (name == parent.name ? parent.version.description : nil)
+        guard let range else {
+            // A dependency of that name wins over the built-in, as in Node.
+            if let builtin = NodeBuiltins.builtin(specifier) { return try await resolveBuiltin(builtin, specifier: specifier, importer: parent, url: importer) }
+            throw ImportMapError(.notFound, "\(parent) imports \(specifier), which is not among its dependencies")
+        }
+        let package = try await choose(name, range: range, label: "\(name)@\(range)", importedFrom: importer)
+        let target = try await entry(package, subpath: subpath)
+        record(specifier, target: target, importer: parent)
+        return target
+    }
+
+    /// A Node built-in: `node:NAME` when env has node or deno (not traced), else `@jspm/core`'s
+    /// polyfill, installed at its highest version (prereleases too), as JSPM Generator does.
+    mutating func resolveBuiltin(_ builtin: String, specifier: String, importer parent: PackageID, url: String) async throws(ImportMapError) -> String? {
+        switch NodeBuiltins.target(of: builtin, env: options.env) {
+        case .runtime(let target):
+            record(specifier, target: target, importer: parent)
+            return nil
+        case .polyfill(let subpath):
+            let name = NodeBuiltins.polyfillPackage
+            let package = try await choose(name, range: options.resolutions[name] ?? "", label: name, importedFrom: url)
+            let target = try await entry(package, subpath: subpath)
+            record(specifier, target: target, importer: parent)
+            return target
+        }
+    }
+
+    /// Puts a dependency mapping in the shared scope, or in the importer's own scope on conflict.
+    mutating func record(_ specifier: String, target: String, importer: PackageID) {
+        record(specifier, target: target, shared: published.contains(importer) ? urls.eikNPMRoot : origin, own: base(importer))
+    }
+
+    /// `shared` is the scope of the importer's origin; `own` its package base URL.
+    mutating func record(_ specifier: String, target: String, shared: String, own: String) {
+        if let existing = scopes[shared]?[specifier], existing != target {
+            scopes[own, default: [:]][specifier] = target
+        } else {
+            scopes[shared, default: [:]][specifier] = target
+        }
+    }
+
+    static func split(_ specifier: String) -> (String, String) {
+        let parts = specifier.split(separator: "/", omittingEmptySubsequences: false)
+        let count = specifier.hasPrefix("@") ? 2 : 1
+        let name = parts.prefix(count).joined(separator: "/")
+        let rest = parts.dropFirst(count)
+        return (name, rest.isEmpty ? "." : "./" + rest.joined(separator: "/"))
+    }
+}

@@ -1,0 +1,171 @@
+import EdgeCache
+import Foundation
+import JSON
+import ModuleLexer
+import Registry
+import Semver
+import URLLayout
+
+/// The state of one generation: chosen versions, manifests, mappings and the traced graph.
+struct GeneratorRun {
+    let options: GenerateOptions
+    let catalog: VersionCatalog
+    let resolver: PackageEntryResolver
+    /// Listings, and through them the fetcher: the edge cache, Wharf's URLs and registries
+    /// (whose npm packages shadow the public ones of that name).
+    let listings: DownloadListings
+    var fetcher: ModuleFetcher { listings.fetcher }
+    var urls: WharfURLs { fetcher.urls }
+    var registry: EikRegistry? { fetcher.eik }
+    var jsr: JSRRegistry? { fetcher.jsr }
+    var published: Set<PackageID> = []
+    var chosenJSR: [String: [Version]] = [:]
+    var jsrExportTables: [JSRPackageRef: [(String, String)]] = [:]
+
+    var chosen: [String: [Version]] = [:]
+    var manifests: [PackageID: PackageManifest] = [:]
+    var fileSets: [PackageID: Set<String>] = [:]
+    var imports: [(String, String)] = []
+    /// scope URL → specifier → target
+    var scopes: [String: [String: String]] = [:]
+    var edges: [String: ModuleGraph.Edges] = [:]
+    var sources: [String: [UInt8]] = [:]
+    var packuments: [String: VersionCatalog.Versions] = [:]
+
+    /// The CDN the map's modules come from: its host, and its layout of package URLs.
+    var layout: Provider { Self.layout(for: options.provider) }
+    static func layout(for provider: Provider) -> Provider { provider == .local ? .jspm : provider }
+    var origin: String { "https://\(layout.host)/" }
+
+    init(options: GenerateOptions, listings: DownloadListings) {
+        self.options = options
+        self.listings = listings
+        catalog = VersionCatalog(fetcher: listings.fetcher, layout: Self.layout(for: options.provider))
+        resolver = PackageEntryResolver(conditions: options.env)
+    }
+
+    mutating func generate() async throws(ImportMapError) -> GenerateResult {
+        if options.env.contains("require") { throw ImportMapError(.invalid, "the require condition is not supported: import maps load ES modules") }
+        guard !options.install.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
+        var entries: [String] = []
+        // The packuments of every npm install at once (16 at a time), then their manifests: the
+        // loop below finds them resolved and only decides.
+        let npmTargets = options.install.filter { $0.source != .jsr && !options.ignore.contains($0.key) }
+        await prefetchVersions(of: npmTargets.map(\.name))
+        try Self.checkCancellation()
+        var firstChoices: [PackageID] = []
+        for target in npmTargets where options.resolutions[target.name] == nil && target.range != nil {
+            if let versions = packuments[target.name], let version = VersionCatalog.pick(target.range, from: versions),
+               let package = PackageID(name: target.name, version: version.description) { firstChoices.append(package) }
+        }
+        await prefetchManifests(firstChoices)
+        for target in options.install where !options.ignore.contains(target.key) {
+            try Self.checkCancellation()
+            if target.source == .jsr {
+                let url = try jsrEntry(try chooseJSR(target.name, range: options.resolutions[target.name] ?? target.range), subpath: target.subpath)
+                imports.append((target.key, url))
+                entries.append(url)
+                continue
+            }
+            let package = try await choose(target.name, range: options.resolutions[target.name] ?? target.range, label: target.range.map { "\(target.name)@\($0)" } ?? target.name)
+            let url = try await entry(package, subpath: target.subpath)
+            imports.append((target.key, url))
+            entries.append(url)
+        }
+        let walk = try await ModuleGraph.walk(from: entries, visitor: &self)
+        return GenerateResult(
+            map: buildMap(traced: walk.all),
+            staticDeps: walk.statics.map { relocate($0) },
+            dynamicDeps: walk.dynamics.map { relocate($0) },
+            graph: options.graph ? graphJSON() : nil
+        )
+    }
+
+    // MARK: versions
+
+    /// The lock rule: a version already chosen that satisfies the range, else the highest match.
+    /// `importedFrom` names the module that asked, for the error, as JSPM's message does.
+    mutating func choose(_ name: String, range: String?, label: String, importedFrom: String? = nil) async throws(ImportMapError) -> PackageID {
+        if let range, let parsed = try? Semver.Range(range), let existing = chosen[name]?.first(where: { parsed.satisfies($0) }) {
+            return PackageID(name: name, version: existing.description)!
+        }
+        let local = publishedVersions(of: name)
+        let versions: VersionCatalog.Versions
+        if !local.isEmpty {
+            versions = VersionCatalog.Versions(all: local, distTags: [:])
+        } else if let known = packuments[name] {
+            versions = known
+        } else {
+            versions = try await catalog.versions(of: name)
+            packuments[name] = versions
+        }
+        guard let version = VersionCatalog.pick(range, from: versions), let package = PackageID(name: name, version: version.description) else {
+            throw ImportMapError(.notFound, "Unable to resolve npm:\(label) to a valid version" + (importedFrom.map { " imported from \(relocate($0))" } ?? ""))
+        }
+        if !local.isEmpty { published.insert(package) }
+        if !(chosen[name]?.contains(version) ?? false) { chosen[name, default: []].append(version) }
+        return package
+    }
+
+    func publishedVersions(of name: String) -> [Version] {
+        guard let registry, let packageName = try? PackageName(name),
+              let list = try? registry.versionList(type: .npm, name: packageName) else { return [] }
+        return list.compactMap { Version($0.version) }
+    }
+
+    // MARK: packages
+
+    func base(_ package: PackageID) -> String {
+        published.contains(package) ? urls.eikNPMPackage(name: package.name, version: package.version.description) : "https://\(layout.host)\(layout.packagePath(package))"
+    }
+
+    /// The package and file a module URL (of the CDN layout, or of Wharf's registry) belongs to.
+    func locate(_ url: String) -> (PackageID, String)? {
+        if let file = urls.eikNPMFile(url) {
+            guard let package = PackageID(name: file.name, version: file.version) else { return nil }
+            return (package, file.file)
+        }
+        guard let (_, package, file) = Provider.locate(host: layout.host, path: Substring(URLComponents(string: url)?.path ?? "")) else { return nil }
+        return (package, file)
+    }
+
+    /// A module's bytes. A map of CDN URLs describes (and hashes) the CDN's own bytes; a local one
+    /// what Wharf serves.
+    func bytes(of url: String) async throws(ImportMapError) -> [UInt8] {
+        try await fetcher.module(url, original: options.provider != .local)
+    }
+
+    mutating func manifest(_ package: PackageID) async throws(ImportMapError) -> PackageManifest {
+        if let known = manifests[package] { return known }
+        let bytes = try await self.bytes(of: base(package) + "package.json")
+        guard let json = try? JSONValue.parse(bytes) else { throw ImportMapError(.upstream, "\(package) has an unreadable package.json") }
+        let manifest = PackageManifest(json: json)
+        manifests[package] = manifest
+        return manifest
+    }
+
+    /// The files of a package (for packages without `exports`, whose entry needs a file search).
+    mutating func files(_ package: PackageID) async throws(ImportMapError) -> Set<String> {
+        if let known = fileSets[package] { return known }
+        // The `local` listing answers from Wharf's registry for published packages.
+        let listing = try await listings.listing(package, provider: published.contains(package) ? .local : layout)
+        let files = Set(listing.files)
+        fileSets[package] = files
+        return files
+    }
+
+    /// The URL of `subpath` (`.` or `./x`) of a package.
+    mutating func entry(_ package: PackageID, subpath: String) async throws(ImportMapError) -> String {
+        let manifest = try await manifest(package)
+        let files: Set<String> = manifest.hasExports ? [] : try await self.files(package)
+        switch resolver.resolve(subpath, in: manifest, fileExists: { files.contains(String($0.dropFirst(2))) }) {
+        case .file(let path): return base(package) + path.dropFirst(2)
+        case .notExported: throw ImportMapError(.notFound, "\(package) does not export \(subpath) under the conditions \(options.env)")
+        case .notFound: throw ImportMapError(.notFound, "\(package) has no module for \(subpath)")
+        }
+    }
+
+    static func checkCancellation() throws(ImportMapError) {
+        if Task.isCancelled { throw ImportMapError(.cancelled, "the generation was stopped: its client went away") }
+    }
+}
