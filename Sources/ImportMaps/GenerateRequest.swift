@@ -29,17 +29,9 @@ public struct GenerateRequest: Sendable {
         mapOnly = fields["output"]?.stringValue == "importmap"
     }
 
-    /// The providers a map can be generated for: esm.sh's URLs name no package layout Wharf can trace.
-    public static func provider(named name: String) throws(ImportMapError) -> Provider {
-        guard let provider = Provider.named(name), provider != .esmSh else {
-            throw ImportMapError(.invalid, "unknown provider '\(name)': use jspm.io, unpkg, jsdelivr or local")
-        }
-        return provider
-    }
-
     private static func provider(_ value: JSONValue) throws(ImportMapError) -> Provider {
         guard let name = value.stringValue else { throw ImportMapError(.invalid, "provider must be a string") }
-        return try provider(named: name)
+        return try Provider.forListingOrMap(named: name)
     }
 
     /// A list: an array of strings, or one comma-separated string.

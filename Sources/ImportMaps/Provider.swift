@@ -49,6 +49,18 @@ public enum Provider: String, Sendable, CaseIterable {
         }
     }
 
+    /// The providers a listing or a generated map can use (nil: jspm.io). esm.sh has neither: its
+    /// URLs name no package layout Wharf can list or trace.
+    public static func forListingOrMap(named name: String?) throws(ImportMapError) -> Provider {
+        guard let provider = named(name) else {
+            throw ImportMapError(.invalid, "unknown provider '\(name ?? "")': use jspm.io, unpkg, jsdelivr or local")
+        }
+        guard provider != .esmSh else {
+            throw ImportMapError(.invalid, "esm.sh has no download listing or package layout: use jspm.io, unpkg, jsdelivr or local")
+        }
+        return provider
+    }
+
     /// Recognises `https://ga.jspm.io/npm:name@1.2.3/…`, `https://unpkg.com/name@1.2.3/…`,
     /// `https://cdn.jsdelivr.net/npm/name@1.2.3/…` and `https://esm.sh/name@1.2.3…` (also `/v135/…`).
     /// Returns the provider, the package and the file path inside it.

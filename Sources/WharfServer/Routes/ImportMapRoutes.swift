@@ -43,9 +43,8 @@ struct ImportMapRoutes {
     // MARK: download
 
     private func download(specs: [String], provider name: String?, exclude names: [String]) async throws -> Response {
-        guard let provider = Provider.named(name) else {
-            throw WharfHTTPError(.badRequest, "unknown provider '\(name ?? "")': use jspm.io, unpkg, jsdelivr or local")
-        }
+        let provider: Provider
+        do { provider = try Provider.forListingOrMap(named: name) } catch { throw error.httpError }
         var exclude = Set<ListingExclusion>()
         for name in names {
             guard let exclusion = ListingExclusion(rawValue: name) else {
