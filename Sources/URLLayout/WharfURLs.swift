@@ -25,7 +25,7 @@ public struct WharfURLs: Sendable, Equatable {
     // MARK: URLs
 
     /// `{public_url}/cdn`: where rewritten maps point by default (`{root}/{host}/{path}`).
-    public var cdnRoot: String { base + "/cdn" }
+    public var cdnRoot: String { base + Self.cdnPrefix.dropLast() }
 
     /// The Wharf URL of a CDN file, from its host and path (`ga.jspm.io/npm:x@1/y.js`).
     public func cdn(_ hostAndPath: some StringProtocol) -> String { cdnRoot + "/" + hostAndPath }
