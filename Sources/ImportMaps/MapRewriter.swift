@@ -123,8 +123,14 @@ public struct MapRewriter: Sendable {
     /// Stores every URL of `files`, `parallelism` at a time.
     private func fetchAll(_ files: [String], package: PackageID) async throws(ImportMapError) -> PackageReport {
         let fetcher = fetcher
-        let results = await concurrently(files, width: parallelism) { url -> Result<ModuleFetcher.Fetched, ImportMapError> in
-            do throws(ImportMapError) { return .success(try await Self.read(url, fetcher: fetcher, package: package)) } catch { return .failure(error) }
+        // Each file's size and whether it was stored, not its bytes: a package's files are never all in memory at once.
+        let results = await concurrently(files, width: parallelism) { url -> Result<(size: Int, wasStored: Bool), ImportMapError> in
+            do throws(ImportMapError) {
+                let file = try await Self.read(url, fetcher: fetcher, package: package)
+                return .success((file.bytes.count, file.wasStored))
+            } catch {
+                return .failure(error)
+            }
         }
         var fetched = 0, bytes = 0, allCached = true
         var failures: [String] = []
@@ -132,7 +138,7 @@ public struct MapRewriter: Sendable {
             switch result {
             case .success(let file):
                 fetched += 1
-                bytes += file.bytes.count
+                bytes += file.size
                 allCached = allCached && file.wasStored
             case .failure(let error):
                 failures.append(error.message)
