@@ -49,6 +49,21 @@ public struct WharfComponents: Sendable {
         exporter = MapExporter(fetcher: fetcher)
     }
 
+    /// Opens the components of `configuration` for `body` and closes them after it, whether it
+    /// returned or threw (the commands' way to use the store).
+    public static func using<T>(_ configuration: WharfConfiguration, _ body: (WharfComponents) async throws -> T) async throws -> T {
+        let components = try WharfComponents(configuration: configuration)
+        let result: T
+        do {
+            result = try await body(components)
+        } catch {
+            try? await components.close()
+            throw error
+        }
+        try await components.close()
+        return result
+    }
+
     /// Waits for the fetches in flight, lets the upstream client go and closes the store.
     public func close() async throws {
         await cache.drain()

@@ -19,13 +19,7 @@ struct CacheCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let store = try WharfComponents(configuration: configuration)
-            let stats: CacheMaintenance.Statistics
-            do { stats = try store.cache.maintenance.statistics() } catch {
-                try? await store.close()
-                throw error
-            }
-            try await store.close()
+            let stats = try await WharfComponents.using(configuration) { store in try store.cache.maintenance.statistics() }
             print("""
             store:           \(configuration.dataDirectory)
             entries:         \(stats.entries)
@@ -49,13 +43,7 @@ struct CacheCommand: AsyncParsableCommand {
             let key = Self.normalise(prefix)
             guard !key.isEmpty else { throw ValidationError("PREFIX must name at least a host") }
             let configuration = try options.load()
-            let store = try WharfComponents(configuration: configuration)
-            let purged: Int
-            do { purged = try await store.cache.maintenance.purge(prefix: key) } catch {
-                try? await store.close()
-                throw error
-            }
-            try await store.close()
+            let purged = try await WharfComponents.using(configuration) { store in try await store.cache.maintenance.purge(prefix: key) }
             print("purged \(purged) \(purged == 1 ? "entry" : "entries") under \(key)")
         }
 

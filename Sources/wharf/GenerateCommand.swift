@@ -53,15 +53,9 @@ struct GenerateCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
 
-        let store = try WharfComponents(configuration: configuration)
-        let result: GenerateResult
-        do {
-            result = try await store.generator.generate(generate)
-        } catch {
-            try? await store.close()
-            throw ValidationError(error.message)
+        let result = try await WharfComponents.using(configuration) { store in
+            do throws(ImportMapError) { return try await store.generator.generate(generate) } catch { throw ValidationError(error.message) }
         }
-        try await store.close()
         let text = result.map.serialized(indent: 2) + "\n"
         if let output {
             try Data(text.utf8).write(to: URL(fileURLWithPath: output))

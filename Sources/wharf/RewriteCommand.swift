@@ -63,28 +63,26 @@ struct RewriteCommand: AsyncParsableCommand {
     /// In this process, on the store of the configuration (a server may be running on it too).
     private func local(_ input: JSONValue) async throws -> JSONValue {
         let configuration = try options.load()
-        let store = try WharfComponents(configuration: configuration)
         let progress = ProgressLine()
-        do {
-            let outcome = try await store.rewriter.rewrite(input, base: base ?? (export != nil ? "." : nil)) { done, total, bytes in
-                progress.update(done: done, total: total, bytes: bytes)
+        return try await WharfComponents.using(configuration) { store in
+            do {
+                let outcome = try await store.rewriter.rewrite(input, base: base ?? (export != nil ? "." : nil)) { done, total, bytes in
+                    progress.update(done: done, total: total, bytes: bytes)
+                }
+                progress.finish(packages: outcome.packages.count, files: outcome.packages.reduce(0) { $0 + $1.files }, bytes: outcome.packages.reduce(0) { $0 + $1.bytes }, errors: outcome.errors)
+                if !outcome.errors.isEmpty && !allowPartial {
+                    throw ValidationError("\(outcome.errors.count) package(s) could not be fetched; --allow-partial keeps going")
+                }
+                var map = outcome.map
+                if let export {
+                    let written = try await store.exporter.export(outcome, to: export)
+                    FileHandle.standardError.write(Data("exported \(written.files) files (\(ByteCount(written.bytes))) to \(export)\n".utf8))
+                    map = written.map
+                }
+                return map
+            } catch let error as ImportMapError {
+                throw ValidationError(error.message)
             }
-            progress.finish(packages: outcome.packages.count, files: outcome.packages.reduce(0) { $0 + $1.files }, bytes: outcome.packages.reduce(0) { $0 + $1.bytes }, errors: outcome.errors)
-            if !outcome.errors.isEmpty && !allowPartial {
-                try? await store.close()
-                throw ValidationError("\(outcome.errors.count) package(s) could not be fetched; --allow-partial keeps going")
-            }
-            var map = outcome.map
-            if let export {
-                let written = try await store.exporter.export(outcome, to: export)
-                FileHandle.standardError.write(Data("exported \(written.files) files (\(ByteCount(written.bytes))) to \(export)\n".utf8))
-                map = written.map
-            }
-            try? await store.close()
-            return map
-        } catch let error as ImportMapError {
-            try? await store.close()
-            throw ValidationError(error.message)
         }
     }
 
