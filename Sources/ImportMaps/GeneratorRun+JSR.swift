@@ -28,9 +28,9 @@ extension GeneratorRun {
         }
         let published: [JSRPackageVersion]
         do {
-            published = try jsr.versions(of: name, in: scope)
+            published = try jsr.packages.versions(of: name, in: scope)
         } catch {
-            throw ImportMapError(error.code == .internalServerError ? .upstream : .notFound, "Unable to resolve \(label): \(error.message)")
+            throw ImportMapError(error.kind == .internalServerError ? .upstream : .notFound, "Unable to resolve \(label): \(error.message)")
         }
         // Yanked versions are only chosen when asked for exactly, as jsr.io resolves them.
         let usable = published.filter { !$0.yanked || $0.version == range }.compactMap { Version($0.version) }
@@ -61,7 +61,7 @@ extension GeneratorRun {
         let bytes: [UInt8]
         do {
             guard let jsr else { throw ImportMapError(.notFound, "no JSR registry") }
-            bytes = try jsr.versionMetaDocument(scope: ref.scope, name: ref.name, version: ref.version.description)
+            bytes = try jsr.packages.versionMetaDocument(scope: ref.scope, name: ref.name, version: ref.version.description)
         } catch let error as JSRError {
             throw ImportMapError(.notFound, "\(ref.label): \(error.message)")
         } catch {

@@ -85,7 +85,7 @@ public struct ModuleFetcher: Sendable {
     }
 
     private func jsrModule(_ url: String, _ file: (scope: String, name: String, version: String, file: String)) throws(ImportMapError) -> [UInt8] {
-        guard let jsr, let (stored, preloaded) = try? jsr.file(scope: file.scope, name: file.name, version: file.version, path: "/" + file.file) else {
+        guard let jsr, let (stored, preloaded) = try? jsr.packages.file(scope: file.scope, name: file.name, version: file.version, path: "/" + file.file) else {
             throw ImportMapError(.notFound, "module not found: \(url)")
         }
         if let preloaded { return preloaded }

@@ -2,19 +2,22 @@ import Foundation
 import JSON
 import Semver
 import Storage
+import Tarball
 
 /// The Eik registry over Wharf's store. Every change to a package (its version record, files and
 /// versions list) happens in one write transaction, so readers never see half a version and
 /// concurrent publishes of one version cannot both win.
 public final class EikRegistry: Sendable {
     public let blobs: BlobStore
+    public let limits: RegistryLimits
     let versions: Table   // type ␀ name ␀ version → EikVersion (JSON)
     let files: Table      // type ␀ name ␀ version ␀ /path → PublishedFile
     let lists: Table      // type ␀ name → [EikVersionEntry] (JSON)
     let aliases: Table    // type ␀ name ␀ major → version
 
-    public init(blobs: BlobStore) throws {
+    public init(blobs: BlobStore, limits: RegistryLimits = RegistryLimits()) throws {
         self.blobs = blobs
+        self.limits = limits
         let environment = blobs.environment
         versions = try environment.table("eik.versions")
         files = try environment.table("eik.files")
@@ -52,6 +55,26 @@ public final class EikRegistry: Sendable {
             self.path = path
             self.bytes = bytes
         }
+    }
+
+    /// Unpacks `archive` (a tar or tar.gz, within `limits`) and publishes its files as
+    /// `type/name/version`; an archive that is not one, is broken or too large publishes nothing.
+    public func publish(
+        type: EikType, name: PackageName, version: Version, archive: [UInt8], author: EikAuthor, now: Date = Date()
+    ) async throws(RegistryError) -> EikVersion {
+        let entries: [TarEntry]
+        do {
+            entries = try TarballReader(limits: limits.tar, stripSingleTopFolder: false).read(archive)
+        } catch {
+            let kind: RegistryError.Kind = switch error {
+            case .notATar: .unsupportedMedia
+            case .corrupt, .unsafePath: .unprocessable
+            case .tooLarge: .tooLarge
+            }
+            throw RegistryError(kind, error.description)
+        }
+        let files = entries.map { IncomingFile(path: "/" + $0.path, bytes: $0.bytes) }
+        return try await publish(type: type, name: name, version: version, files: files, author: author, now: now)
     }
 
     /// Publishes `files` as `type/name/version`. The bytes go to the store first (invisible), then

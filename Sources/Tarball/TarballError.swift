@@ -1,25 +1,13 @@
-/// Why an upload was refused; each case maps to one HTTP status so callers answer consistently.
+/// Why an archive was refused. Callers decide what each case means to their clients.
 public enum TarballError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Neither gzip nor a tar header: the client sent the wrong kind of file (HTTP 415).
+    /// Neither gzip nor a tar header: the client sent the wrong kind of file.
     case notATar
-    /// Looks like a tar or gzip but is broken: bad checksum, truncated, bad gzip data (HTTP 422).
+    /// Looks like a tar or gzip but is broken: bad checksum, truncated, bad gzip data.
     case corrupt(String)
-    /// A member path that could escape or confuse the package root (HTTP 422, see `httpStatus`).
+    /// A member path that could escape or confuse the package root.
     case unsafePath(String)
-    /// A size, count or compression-ratio limit was exceeded (HTTP 413).
+    /// A size, count or compression-ratio limit was exceeded.
     case tooLarge(String)
-
-    /// The status a server should answer with.
-    ///
-    /// `unsafePath` is 422 rather than 400: the request itself is well formed, its content is unacceptable.
-    public var httpStatus: Int {
-        switch self {
-        case .notATar: 415
-        case .corrupt: 422
-        case .unsafePath: 422
-        case .tooLarge: 413
-        }
-    }
 
     public var description: String {
         switch self {

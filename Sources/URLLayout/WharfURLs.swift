@@ -17,6 +17,8 @@ public struct WharfURLs: Sendable, Equatable {
     public static let cdnPrefix = "/cdn/"
     /// `/@{scope}/{name}/…`: files of Wharf's JSR registry, laid out as jsr.io's.
     public static let jsrPrefix = "/@"
+    /// `/api/…`: the JSR registry API, as jsr.io serves it.
+    public static let jsrAPIPrefix = "/api/"
     /// `/pkg`, `/npm`, `/map`: the Eik registry's package types, each a path prefix.
     public static let eikTypes = ["pkg", "npm", "map"]
     /// The device-flow approval page.

@@ -34,7 +34,7 @@ public struct WharfComponents: Sendable {
         do {
             // The edge cache last: it owns an HTTP client, which must be shut down once made.
             blobs = try BlobStore(environment: environment)
-            eik = try EikRegistry(blobs: blobs)
+            eik = try EikRegistry(blobs: blobs, limits: configuration.registryLimits)
             jsr = try JSRRegistry(blobs: blobs, users: configuration.users, limits: configuration.jsrLimits, quotas: configuration.jsrQuotas)
             cache = try EdgeCache(blobs: blobs, configuration: configuration.edgeCache, metrics: metrics, logger: logger)
         } catch {

@@ -1,4 +1,3 @@
-import EdgeCache
 import Foundation
 import Hummingbird
 import JSON
@@ -22,19 +21,5 @@ public struct WharfHTTPError: HTTPResponseError, Sendable {
 
     public func makeResponse() -> Response {
         JSONResponse.make(JSONValue.object([("error", .string(message))]).bytes, status: status, cacheControl: cacheControl, headers: extraHeaders)
-    }
-}
-
-extension EdgeCacheError {
-    /// The one place edge-cache failures become HTTP statuses.
-    var httpError: WharfHTTPError {
-        let status: HTTPResponse.Status = switch reason {
-        case .hostNotAllowed: .notFound
-        case .invalidPath: .badRequest
-        case .offlineMiss: .gatewayTimeout
-        case .upstreamUnavailable, .upstreamStatus, .redirectNotAllowed, .objectTooLarge: .badGateway
-        case .storage: .internalServerError
-        }
-        return WharfHTTPError(status, message)
     }
 }

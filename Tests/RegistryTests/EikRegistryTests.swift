@@ -1,6 +1,7 @@
 import Foundation
 import Semver
 import Storage
+import Tarball
 import Testing
 import WharfTestSupport
 @testable import Registry
@@ -89,5 +90,41 @@ import WharfTestSupport
         let json = try JSONSerialization.jsonObject(with: Data(try registry.blobs.readAll(manifest.blob))) as? [String: String]
         #expect(json == ["name": "fuzz", "version": "1.2.3", "type": "pkg"])
         #expect(try registry.version(type: .pkg, name: name, version: "1.2.3") == record)
+    }
+
+    /// An archive is unpacked in the registry: each way it can be unfit is its own kind of refusal,
+    /// and none of them publishes anything.
+    @Test func unfitArchivesAreRefusedByKind() async throws {
+        let dir = TemporaryDirectory("registry")
+        var limits = RegistryLimits()
+        limits.maxFiles = 2
+        let registry = try EikRegistry(blobs: BlobStore(environment: StoreEnvironment(path: dir.path)), limits: limits)
+        let name = try PackageName("lib"), version = try EikRegistry.version("1.0.0")
+        var many = TarWriter()
+        for index in 0..<3 { many.addFile("f\(index).js", contents: "export {}") }
+        var escaping = TarWriter()
+        escaping.addFile("../outside.js", contents: "export {}")
+        let cases: [([UInt8], RegistryError.Kind)] = [
+            (Array("plain text, not an archive".utf8), .unsupportedMedia),
+            ([0x1F, 0x8B, 0x08, 0x00] + Array(repeating: 0xAB, count: 64), .unprocessable),
+            (escaping.archive(compression: .gzip), .unprocessable),
+            (many.archive(compression: .gzip), .tooLarge),
+        ]
+        for (archive, kind) in cases {
+            await #expect(throws: RegistryError.self) {
+                _ = try await registry.publish(type: .pkg, name: name, version: version, archive: archive, author: author)
+            }
+            do {
+                _ = try await registry.publish(type: .pkg, name: name, version: version, archive: archive, author: author)
+            } catch {
+                #expect(error.kind == kind)
+            }
+        }
+        #expect(try registry.versionList(type: .pkg, name: name).isEmpty)
+        #expect(try registry.blobs.statistics().blobs == 0)
+        var good = TarWriter()
+        good.addFile("index.js", contents: "export default 1;\n")
+        let published = try await registry.publish(type: .pkg, name: name, version: version, archive: good.archive(compression: .gzip), author: author)
+        #expect(published.files.map(\.pathname) == ["/eik.json", "/index.js"])
     }
 }

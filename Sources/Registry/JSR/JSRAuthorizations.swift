@@ -4,7 +4,7 @@ import Storage
 
 /// Tokens for the JSR API: the device flow (`/api/authorizations`) that `deno publish` uses, and
 /// personal tokens. Secrets are stored only as SHA-256 hashes; Wharf's login JWTs also work.
-public final class JSRAuthorizations: Sendable {
+public final class JSRAuthorizations: JSRAggregate {
     public let authenticator: Authenticator
     public let registry: JSRRegistry
     /// How long an unapproved authorization may wait (jsr.io: 10 minutes).
@@ -13,18 +13,17 @@ public final class JSRAuthorizations: Sendable {
     public let deviceTokenLifetime: Duration
     public static let defaultAuthorizationLifetime: Duration = .seconds(600)
     public static let defaultDeviceTokenLifetime: Duration = .seconds(3600)
-    let authorizations: Table   // sha256(exchange token) → Pending
-    let codes: Table            // code → sha256(exchange token)
-    let tokens: Table           // sha256(token) → StoredToken
+    let tables: JSRTables
+    var authorizations: Table { tables.authorizations }
+    var codes: Table { tables.codes }
+    var tokens: Table { tables.tokens }
 
     public init(registry: JSRRegistry, authenticator: Authenticator, authorizationLifetime: Duration = JSRAuthorizations.defaultAuthorizationLifetime, deviceTokenLifetime: Duration = JSRAuthorizations.defaultDeviceTokenLifetime) throws {
         self.authenticator = authenticator
         self.registry = registry
         self.authorizationLifetime = authorizationLifetime
         self.deviceTokenLifetime = deviceTokenLifetime
-        authorizations = try registry.environment.table("jsr.authorizations")
-        codes = try registry.environment.table("jsr.authorization_codes")
-        tokens = try registry.environment.table("jsr.tokens")
+        tables = registry.tables
     }
 
     struct Pending: Codable, Sendable {
@@ -64,9 +63,9 @@ public final class JSRAuthorizations: Sendable {
         let expires = now.addingTimeInterval(authorizationLifetime / .seconds(1))
         let pending = Pending(code: code, challenge: challenge, permissions: permissions, expiresAt: expires.timeIntervalSince1970, state: .pending, userId: nil)
         let authorizations = authorizations, codes = codes, hash = Self.hash(exchangeToken)
-        try await registry.write("start an authorization") { txn in
+        try await write("start an authorization") { txn in
             try self.sweep(now: now, in: txn)
-            try txn.put(authorizations, key: hash, value: try JSRRegistry.encode(pending))
+            try txn.put(authorizations, key: hash, value: try Self.encode(pending))
             try txn.put(codes, key: Array(code.utf8), value: hash)
         }
         return JSRAuthorizationStart(
@@ -84,16 +83,16 @@ public final class JSRAuthorizations: Sendable {
     public func decide(code: String, approve: Bool, by actor: JSRActor, now: Date = Date()) async throws(JSRError) {
         try actor.requireFullAccess(approve ? "approving an authorization" : "denying an authorization")
         let authorizations = authorizations, codes = codes, normalised = code.uppercased()
-        try await registry.write("decide an authorization") { txn in
+        try await write("decide an authorization") { txn in
             guard let hash = try txn.get(codes, key: Array(normalised.utf8)),
-                  var pending = try JSRRegistry.get(Pending.self, authorizations, hash, in: txn) else {
+                  var pending = try Self.get(Pending.self, authorizations, hash, in: txn) else {
                 throw JSRError(.authorizationNotFound, "no authorization has the code \(code)")
             }
             guard pending.expiresAt > now.timeIntervalSince1970 else { throw JSRError(.authorizationExpired, "authorization \(code) has expired") }
             guard pending.state == .pending else { throw JSRError(.authorizationNotFound, "authorization \(code) has already been \(pending.state.rawValue)") }
             pending.state = approve ? .approved : .denied
             pending.userId = actor.id
-            try txn.put(authorizations, key: hash, value: try JSRRegistry.encode(pending))
+            try txn.put(authorizations, key: hash, value: try Self.encode(pending))
         }
     }
 
@@ -102,8 +101,8 @@ public final class JSRAuthorizations: Sendable {
         let authorizations = authorizations, codes = codes, tokens = tokens, hash = Self.hash(exchangeToken)
         let lifetime = deviceTokenLifetime
         let token = Self.randomToken(prefix: "jsrd_")
-        let issued: StoredToken = try await registry.write("exchange an authorization") { txn in
-            guard let pending = try JSRRegistry.get(Pending.self, authorizations, hash, in: txn) else {
+        let issued: StoredToken = try await write("exchange an authorization") { txn in
+            guard let pending = try Self.get(Pending.self, authorizations, hash, in: txn) else {
                 throw JSRError(.authorizationNotFound, "no authorization has this exchange token")
             }
             guard pending.expiresAt > now.timeIntervalSince1970 else {
@@ -123,14 +122,14 @@ public final class JSRAuthorizations: Sendable {
                     id: UUID().uuidString.lowercased(), userId: pending.userId ?? "", type: "device", description: "device authorization \(pending.code)",
                     permissions: pending.permissions, expiresAt: now.addingTimeInterval(lifetime / .seconds(1)).timeIntervalSince1970, createdAt: JSRTime.format(now)
                 )
-                try txn.put(tokens, key: Self.hash(token), value: try JSRRegistry.encode(stored))
+                try txn.put(tokens, key: Self.hash(token), value: try Self.encode(stored))
                 _ = try txn.delete(authorizations, key: hash)
                 _ = try txn.delete(codes, key: Array(pending.code.utf8))
                 return stored
             }
         }
         guard let user = registry.users.user(id: issued.userId) else { throw JSRError(.userNotFound, "the approving user no longer exists") }
-        return JSRExchangeResult(token: token, user: try registry.fullUser(JSRActor(user: user)))
+        return JSRExchangeResult(token: token, user: try registry.scopes.fullUser(JSRActor(user: user)))
     }
 
     // MARK: personal tokens
@@ -145,13 +144,13 @@ public final class JSRAuthorizations: Sendable {
             expiresAt: expiresAt?.timeIntervalSince1970, createdAt: JSRTime.format(now)
         )
         let tokens = tokens
-        try await registry.write("create a token") { txn in try txn.put(tokens, key: Self.hash(secret), value: try JSRRegistry.encode(stored)) }
+        try await write("create a token") { txn in try txn.put(tokens, key: Self.hash(secret), value: try Self.encode(stored)) }
         return (view(stored), secret)
     }
 
     public func tokens(of actor: JSRActor, now: Date = Date()) throws(JSRError) -> [JSRToken] {
-        try registry.read("list tokens") { txn in
-            try JSRRegistry.all(StoredToken.self, tokens, in: txn)
+        try read("list tokens") { txn in
+            try Self.all(StoredToken.self, tokens, in: txn)
                 .filter { $0.userId == actor.id && ($0.expiresAt ?? .infinity) > now.timeIntervalSince1970 }
                 .sorted { $0.createdAt < $1.createdAt }.map(view)
         }
@@ -160,10 +159,10 @@ public final class JSRAuthorizations: Sendable {
     public func deleteToken(id: String, by actor: JSRActor) async throws(JSRError) {
         try actor.requireFullAccess("deleting tokens")
         let tokens = tokens, wanted = id.lowercased()
-        try await registry.write("delete a token") { txn in
+        try await write("delete a token") { txn in
             var found: [UInt8]?
             try txn.scan(tokens, prefix: []) { key, value in
-                let token = try JSRRegistry.decode(StoredToken.self, value)
+                let token = try JSRCoding.decode(StoredToken.self, value)
                 if token.id == wanted && token.userId == actor.id { found = Array(key) }
                 return found == nil
             }
@@ -185,7 +184,7 @@ public final class JSRAuthorizations: Sendable {
         }
         let secret = String(parts[1])
         if secret.hasPrefix("jsrd_") || secret.hasPrefix("jsrp_") {
-            let stored = try registry.read("check a token") { txn in try JSRRegistry.get(StoredToken.self, tokens, Self.hash(secret), in: txn) }
+            let stored = try read("check a token") { txn in try Self.get(StoredToken.self, tokens, Self.hash(secret), in: txn) }
             guard let stored else { throw JSRError(.invalidBearerToken, "unknown or revoked token") }
             guard (stored.expiresAt ?? .infinity) > now.timeIntervalSince1970 else { throw JSRError(.invalidBearerToken, "the token has expired") }
             guard let user = registry.users.user(id: stored.userId) else { throw JSRError(.invalidBearerToken, "the token's user no longer exists") }
@@ -201,9 +200,9 @@ public final class JSRAuthorizations: Sendable {
     // MARK: helpers
 
     private func lookup(code: String, now: Date) throws(JSRError) -> Pending {
-        let found = try registry.read("read an authorization") { txn -> Pending? in
+        let found = try read("read an authorization") { txn -> Pending? in
             guard let hash = try txn.get(codes, key: Array(code.uppercased().utf8)) else { return nil }
-            return try JSRRegistry.get(Pending.self, authorizations, hash, in: txn)
+            return try Self.get(Pending.self, authorizations, hash, in: txn)
         }
         guard let found, found.state == .pending else { throw JSRError(.authorizationNotFound, "no pending authorization has the code \(code)") }
         guard found.expiresAt > now.timeIntervalSince1970 else { throw JSRError(.authorizationExpired, "authorization \(code) has expired") }
@@ -215,7 +214,7 @@ public final class JSRAuthorizations: Sendable {
         let cutoff = now.timeIntervalSince1970 - 3600
         var stale: [([UInt8], String)] = []
         try txn.scan(authorizations, prefix: []) { key, value in
-            let pending = try JSRRegistry.decode(Pending.self, value)
+            let pending = try JSRCoding.decode(Pending.self, value)
             if pending.expiresAt < cutoff { stale.append((Array(key), pending.code)) }
             return true
         }

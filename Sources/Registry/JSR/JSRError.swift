@@ -1,7 +1,7 @@
-/// Why a JSR API call failed, with jsr.io's error code. The routes map each code to its status in
-/// one place; `task` rides along on `duplicateVersionPublish`, as jsr.io sends it.
+/// Why a JSR API call failed; `kind` is jsr.io's error code (its raw value is sent as `code`), mapped
+/// to a status in one place; `task` rides along on `duplicateVersionPublish`, as jsr.io sends it.
 public struct JSRError: Error, Sendable, CustomStringConvertible {
-    public enum Code: String, Sendable, CaseIterable {
+    public enum Kind: String, Sendable, CaseIterable {
         case malformedRequest, invalidScopeName, invalidPackageName, invalidVersion
         case missingAuthentication, invalidBearerToken
         case actorNotScopeMember, actorNotScopeAdmin, missingPermission, actorNotAuthorized
@@ -16,17 +16,17 @@ public struct JSRError: Error, Sendable, CustomStringConvertible {
         case internalServerError
     }
 
-    public let code: Code
+    public let kind: Kind
     public let message: String
     public var task: JSRPublishingTask?
 
-    public init(_ code: Code, _ message: String, task: JSRPublishingTask? = nil) {
-        self.code = code
+    public init(_ kind: Kind, _ message: String, task: JSRPublishingTask? = nil) {
+        self.kind = kind
         self.message = message
         self.task = task
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
+    public var description: String { "\(kind.rawValue): \(message)" }
 
     static func storage(_ action: String, _ error: any Error) -> JSRError {
         if let error = error as? JSRError { return error }

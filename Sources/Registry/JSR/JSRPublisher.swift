@@ -41,7 +41,7 @@ public actor JSRPublisher {
         while !Task.isCancelled {
             let queued: [String]
             do {
-                queued = try registry.queuedTaskIds()
+                queued = try registry.publishing.queuedTaskIds()
             } catch {
                 report("could not read the publishing queue: \(error)")
                 return
@@ -49,7 +49,7 @@ public actor JSRPublisher {
             guard !queued.isEmpty else { return }
             for id in queued {
                 do {
-                    let task = try await registry.process(taskId: id)
+                    let task = try await registry.publishing.process(taskId: id)
                     report("publishing task \(id) for @\(task.packageScope)/\(task.packageName)@\(task.packageVersion): \(task.status.rawValue)\(task.error.map { " (\($0))" } ?? "")")
                 } catch {
                     // A store failure: leave the task queued and try again on the next wake-up.

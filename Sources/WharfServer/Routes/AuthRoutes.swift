@@ -17,15 +17,8 @@ struct AuthRoutes {
         guard let key = fields.string("key"), !key.isEmpty else {
             throw WharfHTTPError(.badRequest, "the form field 'key' is missing")
         }
-        let token: String
-        do {
-            token = try await loginGuard.attempt("login", request: request, context: context, isFailure: { ($0 as? RegistryError)?.kind == .unauthorized }) {
-                try await authenticator.login(key: key)
-            }
-        } catch let error as TooManyFailures {
-            throw TooManyFailuresError(failure: error, jsr: false)
-        } catch let error as RegistryError {
-            throw error.httpError(isRead: false)
+        let token = try await loginGuard.attempt("login", request: request, context: context, isFailure: { ($0 as? RegistryError)?.kind == .unauthorized }) {
+            try await authenticator.login(key: key)
         }
         return JSONResponse.make(JSONValue.object([("token", .string(token))]), cacheControl: "no-store")
     }

@@ -25,13 +25,9 @@ struct CDNRoutes: RouterMiddleware {
             error.extraHeaders[.allow] = "GET, HEAD"
             throw error
         }
-        do {
-            let address = try CacheAddress.parse(path.dropFirst(WharfURLs.cdnPrefix.count), query: request.uri.query, upstreams: cache.configuration.upstreams)
-            let answer = try await cache.lookup(address)
-            return respond(answer, to: request, address: address)
-        } catch {
-            throw error.httpError
-        }
+        let address = try CacheAddress.parse(path.dropFirst(WharfURLs.cdnPrefix.count), query: request.uri.query, upstreams: cache.configuration.upstreams)
+        let answer = try await cache.lookup(address)
+        return respond(answer, to: request, address: address)
     }
 
     private func respond(_ answer: CacheResponse, to request: Request, address: CacheAddress) -> Response {

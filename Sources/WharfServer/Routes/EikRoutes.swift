@@ -4,8 +4,6 @@ import Hummingbird
 import JSON
 import Registry
 import Semver
-import Storage
-import Tarball
 import URLLayout
 
 /// The Eik server REST API: `/pkg`, `/npm` and `/map` (packages, versions, files, import maps,
@@ -15,7 +13,6 @@ struct EikRoutes: RouterMiddleware {
 
     let registry: EikRegistry
     let authenticator: Authenticator
-    let limits: RegistryLimits
     let files: StoredFileResponse
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -27,8 +24,7 @@ struct EikRoutes: RouterMiddleware {
         guard let path = EikPath.parse(raw.dropFirst()) else {
             throw isRead ? Self.notFound("not found: \(raw)") : WharfHTTPError(.badRequest, "invalid path: \(raw)")
         }
-        do {
-            switch (request.method, path.tail) {
+        switch (request.method, path.tail) {
             case (.get, _), (.head, _):
                 return try read(path, request: request)
             case (.put, .version(let version, file: nil)):
@@ -45,9 +41,6 @@ struct EikRoutes: RouterMiddleware {
                 var error = WharfHTTPError(.methodNotAllowed, "\(request.method) is not allowed on \(raw)")
                 error.extraHeaders[.allow] = "GET, HEAD"
                 throw error
-            }
-        } catch let error as RegistryError {
-            throw error.httpError(isRead: isRead)
         }
     }
 
@@ -103,23 +96,16 @@ struct EikRoutes: RouterMiddleware {
         let author = EikAuthor(name: user.name, user: user.name)
         let location = "/\(path.type.rawValue)/\(Self.encode(name.value))/\(version)"
         if path.type == .map {
-            let fields = try await FormReader(limits: ["map": limits.maxMapSize]).read(request)
+            let fields = try await FormReader(limits: ["map": registry.limits.maxMapSize]).read(request)
             guard let map = fields.values["map"] else { throw WharfHTTPError(.badRequest, "the form field 'map' (a JSON import map) is missing") }
             _ = try await registry.publishMap(name: name, version: version, json: map, author: author)
             return Self.seeOther(location)
         }
-        let fields = try await FormReader(limits: ["package": limits.maxPackageSize]).read(request)
+        let fields = try await FormReader(limits: ["package": registry.limits.maxPackageSize]).read(request)
         guard let archive = fields.values["package"] else {
             throw WharfHTTPError(.badRequest, "the form field 'package' (a tar or tar.gz file) is missing")
         }
-        let entries: [TarEntry]
-        do {
-            entries = try TarballReader(limits: limits.tar, stripSingleTopFolder: false).read(archive)
-        } catch {
-            throw error.httpError
-        }
-        let incoming = entries.map { EikRegistry.IncomingFile(path: "/" + $0.path, bytes: $0.bytes) }
-        _ = try await registry.publish(type: path.type, name: name, version: version, files: incoming, author: author)
+        _ = try await registry.publish(type: path.type, name: name, version: version, archive: archive, author: author)
         return Self.seeOther(location)
     }
 
@@ -159,43 +145,5 @@ struct EikRoutes: RouterMiddleware {
     /// Re-encodes a name or file path for a `Location` header; `@` and `/` stay as they are.
     static func encode(_ path: String) -> String {
         path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))) ?? path
-    }
-}
-
-/// Size limits of uploads to the registries (`[registry]` in proxy.conf).
-/// What one Eik publish may bring (`[registry]` in proxy.conf).
-public struct RegistryLimits: Sendable {
-    /// The gzipped tarball as sent.
-    public var maxPackageSize = 10_000_000
-    public var maxMapSize = 1_000_000
-    /// All files of a version, unpacked.
-    public var maxUnpackedSize = 100 << 20
-    public var maxFiles = 10_000
-
-    public init() {}
-
-    var tar: TarLimits { TarLimits(maxCompressedSize: maxPackageSize, maxUncompressedSize: maxUnpackedSize, maxEntries: maxFiles) }
-}
-
-extension RegistryError {
-    /// The one place registry failures become HTTP statuses. Validation failures are 404 on reads.
-    func httpError(isRead: Bool) -> WharfHTTPError {
-        let status: HTTPResponse.Status = switch kind {
-        case .invalid: isRead ? .notFound : .badRequest
-        case .unauthorized: .unauthorized
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .tooLarge: .contentTooLarge
-        case .unsupportedMedia: .unsupportedMediaType
-        case .unprocessable: .unprocessableContent
-        case .storage: .badGateway
-        }
-        return status == .notFound ? EikRoutes.notFound(message) : WharfHTTPError(status, message)
-    }
-}
-
-extension TarballError {
-    var httpError: WharfHTTPError {
-        WharfHTTPError(HTTPResponse.Status(code: httpStatus), description)
     }
 }

@@ -14,7 +14,7 @@ struct GenerateRoutes {
             for (name, value) in request.uri.queryParameters where fields[String(name)] == nil {
                 fields[String(name)] = .string(String(value))
             }
-            return try await run(try Self.read(fields), context: context)
+            return try await run(try GenerateRequest(fields: fields), context: context)
         }
         router.post("/generate") { request, context in
             let buffer: ByteBuffer
@@ -27,25 +27,17 @@ struct GenerateRoutes {
             }
             var fields: [String: JSONValue] = [:]
             for (name, value) in body.objectMembers ?? [] { fields[name] = value }
-            return try await run(try Self.read(fields), context: context)
+            return try await run(try GenerateRequest(fields: fields), context: context)
         }
-    }
-
-    private static func read(_ fields: [String: JSONValue]) throws -> GenerateRequest {
-        do { return try GenerateRequest(fields: fields) } catch { throw error.httpError }
     }
 
     /// The generation stops when the client's connection closes: nobody would read its answer.
     private func run(_ request: GenerateRequest, context: WharfRequestContext) async throws -> Response {
-        let result: GenerateResult, options = request.options
+        let options = request.options
         let generator = generator
         let work = Task { () throws(ImportMapError) -> GenerateResult in try await generator.generate(options) }
         context.onClientGone { work.cancel() }
-        do {
-            result = try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
-        } catch let error as ImportMapError {
-            throw error.httpError
-        }
+        let result = try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
         if request.mapOnly {
             return Response(
                 status: .ok,

@@ -43,8 +43,7 @@ struct ImportMapRoutes {
     // MARK: download
 
     private func download(specs: [String], provider name: String?, exclude names: [String]) async throws -> Response {
-        let provider: Provider
-        do { provider = try Provider.forListingOrMap(named: name) } catch { throw error.httpError }
+        let provider = try Provider.forListingOrMap(named: name)
         var exclude = Set<ListingExclusion>()
         for name in names {
             guard let exclusion = ListingExclusion(rawValue: name) else {
@@ -58,12 +57,8 @@ struct ImportMapRoutes {
             guard let package = PackageID(spec) else {
                 throw WharfHTTPError(.badRequest, "'\(spec)' is not name@version with a full exact version")
             }
-            do {
-                let listing = try await listings.listing(package, provider: provider, exclude: exclude)
-                result.append((spec, .object([("pkgUrl", .string(listing.pkgUrl)), ("files", .array(listing.files.map(JSONValue.string)))])))
-            } catch {
-                throw error.httpError
-            }
+            let listing = try await listings.listing(package, provider: provider, exclude: exclude)
+            result.append((spec, .object([("pkgUrl", .string(listing.pkgUrl)), ("files", .array(listing.files.map(JSONValue.string)))])))
         }
         return JSONResponse.make(.object(result), cacheControl: "public, max-age=3600")
     }
@@ -80,12 +75,7 @@ struct ImportMapRoutes {
             throw WharfHTTPError(.badRequest, "base must be an absolute URL or a path starting with /")
         }
         let allowPartial = body["allowPartial"] == .bool(true)
-        let outcome: MapRewriter.Outcome
-        do {
-            outcome = try await rewriter.rewrite(map, base: base)
-        } catch {
-            throw error.httpError
-        }
+        let outcome = try await rewriter.rewrite(map, base: base)
         let packages = JSONValue.array(outcome.packages.map { report in
             .object([
                 ("name", .string(report.package.name)), ("version", .string(report.package.version.description)),
@@ -116,11 +106,7 @@ struct ImportMapRoutes {
             }
         }
         // The listing is fetched now, so an unknown package answers 404 here; the files follow in the background.
-        do {
-            _ = try await listings.listing(package, provider: .jspm)
-        } catch {
-            throw error.httpError
-        }
+        _ = try await listings.listing(package, provider: .jspm)
         let rewriter = rewriter, logger = logger
         Task {
             do throws(ImportMapError) {
@@ -150,19 +136,5 @@ struct ImportMapRoutes {
         } catch {
             throw WharfHTTPError(.badRequest, error.description)
         }
-    }
-}
-
-extension ImportMapError {
-    var httpError: WharfHTTPError {
-        let status: HTTPResponse.Status = switch kind {
-        case .invalid: .badRequest
-        case .notFound: .notFound
-        case .offline: .gatewayTimeout
-        case .upstream: .badGateway
-        // Nobody reads it: the client is gone.
-        case .cancelled: .serviceUnavailable
-        }
-        return WharfHTTPError(status, message)
     }
 }

@@ -24,7 +24,7 @@ struct JSRDevicePage {
             do {
                 // A wrong key, or a code that names no authorization, counts against the client and the code.
                 let isFailure: (any Error) -> Bool = { error in
-                    error is RegistryError || (error as? JSRError)?.code == .authorizationNotFound
+                    error is RegistryError || (error as? JSRError)?.kind == .authorizationNotFound
                 }
                 try await loginGuard.attempt("device approval", request: request, context: context, subject: "code:\(code.prefix(64))", isFailure: isFailure) {
                     let user = try authorizations.authenticator.user(key: fields.string("key") ?? "")
@@ -37,7 +37,7 @@ struct JSRDevicePage {
             } catch let error as RegistryError {
                 return Self.page(code: code, permissions: nil, message: "That key is not valid: \(error.message)", status: .unauthorized)
             } catch let error as JSRError {
-                return Self.page(code: code, permissions: nil, message: error.message, status: JSRHTTPError(error: error).status)
+                return Self.page(code: code, permissions: nil, message: error.message, status: error.status)
             }
             return Self.page(code: nil, permissions: nil, message: approve ? "Authorized. You can close this page and return to your terminal." : "Denied.")
         }

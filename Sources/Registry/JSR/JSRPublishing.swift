@@ -6,7 +6,37 @@ import Tarball
 /// Publishing: a tarball is accepted as a `pending` task and kept in a persistent queue; the
 /// publisher checks it and makes the version visible, with its files, manifest and dependency
 /// records, in one transaction.
-extension JSRRegistry {
+public struct JSRPublishing: JSRAggregate {
+    let tables: JSRTables
+    /// The package checks and index updates a publish makes, in its own transaction.
+    let packageRules: JSRPackages
+    public let limits: JSRPublishLimits
+    var scopeRules: JSRScopes { packageRules.scopeRules }
+    var quotas: JSRQuotas { scopeRules.quotas }
+
+    /// A tarball waiting for the publisher: it survives restarts in the store.
+    struct QueuedPublish: Codable, Sendable {
+        var taskId: String
+        var configPath: String
+        var tarball: StoredBlob
+    }
+
+    /// A blob reference in a JSON record.
+    struct StoredBlob: Codable, Sendable {
+        var encoded: [UInt8]
+        init(_ ref: BlobRef) {
+            var writer = ByteWriter()
+            ref.encode(into: &writer)
+            encoded = writer.bytes
+        }
+        func ref() throws -> BlobRef {
+            try encoded.withUnsafeBytes { raw in
+                var reader = ByteReader(raw)
+                return try BlobRef.decode(from: &reader)
+            }
+        }
+    }
+
     /// Accepts a tarball for `@scope/name@version` and queues it. Rejections that need no unpacking
     /// (names, rights, a duplicate version, size) are answered at once.
     public func enqueuePublish(
@@ -33,13 +63,13 @@ extension JSRRegistry {
         do {
             try await StagedBlob.withStaged([tarball], in: blobs) { staged in
                 try await write("queue @\(scope)/\(name)@\(version)") { txn in
-                    let record = try self.requireScope(scope, in: txn)
-                    try self.requireMember(actor, scope: scope, in: txn)
+                    let record = try scopeRules.requireScope(scope, in: txn)
+                    try scopeRules.requireMember(actor, scope: scope, in: txn)
                     if record.requirePublishingFromCI {
                         throw JSRError(.actorNotAuthorized, "@\(scope) requires publishing from CI (GitHub Actions OIDC), which this registry does not offer; an admin can turn requirePublishingFromCI off")
                     }
-                    let package = try self.requirePackage(scope, name, in: txn)
-                    guard try self.publishAttempts(in: scope, since: Self.weekAgo(), in: txn) < weeklyAttempts else {
+                    let package = try packageRules.requirePackage(scope, name, in: txn)
+                    guard try scopeRules.publishAttempts(in: scope, since: Self.weekAgo(), in: txn) < weeklyAttempts else {
                         throw JSRError(.weeklyPublishAttemptsLimitExceeded, "@\(scope) has made \(weeklyAttempts) publish attempts in the last 7 days, its weekly limit")
                     }
                     if package.isArchived { throw JSRError(.malformedRequest, "@\(scope)/\(name) is archived; unarchive it to publish") }
@@ -146,7 +176,7 @@ extension JSRRegistry {
         for file in contents.files {
             manifest[file.path] = ["size": .int(file.bytes.count), "checksum": .string("sha256-" + Hex.encode(Array(SHA256.hash(data: file.bytes))))]
         }
-        let exports = contents.exports.map { "\(jsonString($0.key)):\(jsonString($0.target))" }.joined(separator: ",")
+        let exports = contents.exports.map { "\(JSRCoding.string($0.key)):\(JSRCoding.string($0.target))" }.joined(separator: ",")
         let manifestJSON = String(decoding: (try? encode(manifest)) ?? [], as: UTF8.self)
         let graphJSON = String(decoding: (try? encode(graph)) ?? [], as: UTF8.self)
         return Array("{\"manifest\":\(manifestJSON),\"moduleGraph2\":\(graphJSON),\"exports\":{\(exports)}}".utf8)
@@ -175,7 +205,7 @@ extension JSRRegistry {
                 if try txn.contains(versions, key: Self.key(scope, name, version)) {
                     throw JSRTaskError("duplicateVersionPublish", "@\(scope)/\(name)@\(version) was published by another task")
                 }
-                _ = try self.requirePackage(scope, name, in: txn)
+                _ = try packageRules.requirePackage(scope, name, in: txn)
                 for (path, body) in zip(paths, bodies) {
                     let ref = try body.commit(to: blobs, in: txn)
                     let stored = PublishedFile(blob: ref, mimeType: MediaType.forPath(path))
@@ -189,7 +219,7 @@ extension JSRRegistry {
                 for dependency in prepared.dependencies where dependency.kind == .jsr {
                     try txn.put(dependents, key: Self.key(dependency.name, scope, name, version), value: [])
                 }
-                try self.refreshPackage(scope, name, in: txn)
+                try packageRules.refreshPackage(scope, name, in: txn)
                 var finished = task
                 finished.status = .success
                 finished.updatedAt = now

@@ -4,7 +4,12 @@ import Storage
 
 /// Packages and their versions: listing, settings, yanking, dependencies and dependents, and the
 /// files jsr.io serves (`meta.json`, `{version}_meta.json`, module files).
-extension JSRRegistry {
+public struct JSRPackages: JSRAggregate {
+    let tables: JSRTables
+    /// The scope checks (exists, member, admin) every package change passes.
+    let scopeRules: JSRScopes
+    var quotas: JSRQuotas { scopeRules.quotas }
+
     public enum PackageChange: Sendable {
         case description(String)
         case runtimeCompat(JSRRuntimeCompat)
@@ -25,8 +30,8 @@ extension JSRRegistry {
             versionCount: 0, dependencyCount: 0, dependentCount: 0, isArchived: false, createdAt: now, updatedAt: now
         )
         try await write("create package @\(scope)/\(name)") { txn in
-            _ = try self.requireScope(scope, in: txn)
-            try self.requireMember(actor, scope: scope, in: txn)
+            _ = try scopeRules.requireScope(scope, in: txn)
+            try scopeRules.requireMember(actor, scope: scope, in: txn)
             if try txn.contains(packages, key: Self.key(scope, name)) {
                 throw JSRError(.packageAlreadyExists, "package @\(scope)/\(name) already exists")
             }
@@ -59,16 +64,16 @@ extension JSRRegistry {
             var package = try self.requirePackage(scope, name, in: txn)
             switch change {
             case .description(let text):
-                try self.requireMember(actor, scope: scope, in: txn)
+                try scopeRules.requireMember(actor, scope: scope, in: txn)
                 package.description = text
             case .runtimeCompat(let compat):
-                try self.requireMember(actor, scope: scope, in: txn)
+                try scopeRules.requireMember(actor, scope: scope, in: txn)
                 package.runtimeCompat = compat
             case .githubRepository(let repository):
-                try self.requireAdmin(actor, scope: scope, in: txn)
+                try scopeRules.requireAdmin(actor, scope: scope, in: txn)
                 package.githubRepository = repository
             case .isArchived(let archived):
-                try self.requireAdmin(actor, scope: scope, in: txn)
+                try scopeRules.requireAdmin(actor, scope: scope, in: txn)
                 package.isArchived = archived
             }
             package.updatedAt = Self.now()
@@ -83,7 +88,7 @@ extension JSRRegistry {
         let packages = packages, versionTasks = versionTasks, packageMeta = packageMeta
         try await write("delete package @\(scope)/\(name)") { txn in
             let package = try self.requirePackage(scope, name, in: txn)
-            try self.requireAdmin(actor, scope: scope, in: txn)
+            try scopeRules.requireAdmin(actor, scope: scope, in: txn)
             let unfinished = try Self.all(String.self, versionTasks, prefix: Self.prefix(scope, name), in: txn).contains { id in
                 try Self.get(JSRPublishingTask.self, self.tasks, Self.key(id), in: txn).map { !$0.isFinished } ?? false
             }
@@ -107,7 +112,7 @@ extension JSRRegistry {
     public func packages(in rawScope: String, _ paging: JSRPaging) throws(JSRError) -> JSRPage<JSRPackage> {
         let scope = try JSRNames.scope(rawScope)
         return try read("list packages of @\(scope)") { txn in
-            _ = try requireScope(scope, in: txn)
+            _ = try scopeRules.requireScope(scope, in: txn)
             return paging.slice(try withDependentCounts(try Self.all(JSRPackage.self, packages, prefix: Self.prefix(scope), in: txn), in: txn))
         }
     }
@@ -135,7 +140,7 @@ extension JSRRegistry {
         let versions = versions
         return try await write("yank @\(scope)/\(name)@\(version)") { txn in
             var record = try self.requireVersion(scope, name, version, in: txn)
-            try self.requireAdmin(actor, scope: scope, in: txn)
+            try scopeRules.requireAdmin(actor, scope: scope, in: txn)
             record.yanked = yanked
             record.updatedAt = Self.now()
             try txn.put(versions, key: Self.key(scope, name, version), value: try Self.encode(record))
@@ -211,10 +216,6 @@ extension JSRRegistry {
 
     // MARK: helpers
 
-    static func coordinates(_ rawScope: String, _ rawName: String, _ rawVersion: String) throws(JSRError) -> (String, String, String) {
-        (try JSRNames.scope(rawScope), try JSRNames.package(rawName), try JSRNames.version(rawVersion).description)
-    }
-
     static func newestFirst(_ list: [JSRPackageVersion]) -> [JSRPackageVersion] {
         list.sorted { isNewer($0.version, than: $1.version) }
     }
@@ -226,7 +227,7 @@ extension JSRRegistry {
 
     func requirePackage(_ scope: String, _ name: String, in txn: borrowing some StoreTransaction & ~Copyable) throws -> JSRPackage {
         guard let package = try Self.get(JSRPackage.self, packages, Self.key(scope, name), in: txn) else {
-            _ = try requireScope(scope, in: txn)
+            _ = try scopeRules.requireScope(scope, in: txn)
             throw JSRError(.packageNotFound, "package @\(scope)/\(name) does not exist")
         }
         return package
@@ -274,15 +275,11 @@ extension JSRRegistry {
         package.updatedAt = Self.now()
         try txn.put(packages, key: Self.key(scope, name), value: try Self.encode(package))
 
-        var document = "{\"scope\":\(Self.jsonString(scope)),\"name\":\(Self.jsonString(name)),\"latest\":\(latest.map { Self.jsonString($0.version) } ?? "null"),\"versions\":{"
+        var document = "{\"scope\":\(JSRCoding.string(scope)),\"name\":\(JSRCoding.string(name)),\"latest\":\(latest.map { JSRCoding.string($0.version) } ?? "null"),\"versions\":{"
         document += list.map { version in
-            "\(Self.jsonString(version.version)):{\"createdAt\":\(Self.jsonString(version.createdAt))\(version.yanked ? ",\"yanked\":true" : "")}"
+            "\(JSRCoding.string(version.version)):{\"createdAt\":\(JSRCoding.string(version.createdAt))\(version.yanked ? ",\"yanked\":true" : "")}"
         }.joined(separator: ",")
         document += "}}"
         try txn.put(packageMeta, key: Self.key(scope, name), value: Array(document.utf8))
-    }
-
-    static func jsonString(_ text: String) -> String {
-        String(decoding: (try? encode(text)) ?? Array("\"\"".utf8), as: UTF8.self)
     }
 }

@@ -1,9 +1,13 @@
 import Foundation
 import Storage
 
-/// Scopes, their members and invites. Creators are admins; admins manage settings, members and
-/// invites; a scope always keeps at least one admin.
-extension JSRRegistry {
+/// Scopes, their members and invites, and the users' view of them. Creators are admins; admins
+/// manage settings, members and invites; a scope always keeps at least one admin.
+public struct JSRScopes: JSRAggregate {
+    let tables: JSRTables
+    public let users: JSRUsers
+    public let quotas: JSRQuotas
+
     public enum ScopeChange: Sendable {
         case description(String)
         case ghActionsVerifyActor(Bool)
@@ -13,6 +17,32 @@ extension JSRRegistry {
     public enum InviteTarget: Sendable {
         case id(String)
         case githubLogin(String)
+    }
+
+    struct ScopeRecord: Codable, Sendable {
+        var scope: String
+        var description: String
+        var creatorId: String
+        var ghActionsVerifyActor: Bool
+        var requirePublishingFromCI: Bool
+        var createdAt: String
+        var updatedAt: String
+    }
+
+    struct MemberRecord: Codable, Sendable {
+        var scope: String
+        var userId: String
+        var isAdmin: Bool
+        var createdAt: String
+        var updatedAt: String
+    }
+
+    struct InviteRecord: Codable, Sendable {
+        var scope: String
+        var targetUserId: String
+        var requestingUserId: String
+        var createdAt: String
+        var updatedAt: String
     }
 
     // MARK: scopes
@@ -290,9 +320,6 @@ extension JSRRegistry {
     }
 
     // MARK: quotas
-
-    /// The start of the week the weekly quotas count (jsr.io's are rolling 7-day windows).
-    static func weekAgo() -> String { JSRTime.format(Date().addingTimeInterval(-7 * 86400)) }
 
     func publishAttempts(in scope: String, since: String, in txn: borrowing some StoreTransaction & ~Copyable) throws -> Int {
         try Self.all(JSRPublishingTask.self, tasks, in: txn).filter { $0.packageScope == scope && $0.createdAt >= since }.count
