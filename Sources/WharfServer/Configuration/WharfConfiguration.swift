@@ -5,6 +5,7 @@ import Logging
 import Registry
 import Storage
 import Tarball
+import URLLayout
 
 /// Wharf's settings: proxy.conf's keys, then command-line overrides. A setting of a domain type
 /// lives in that type's configuration struct, which holds its default; only server settings are here.
@@ -70,9 +71,8 @@ public struct WharfConfiguration: Sendable {
 
     /// The effective public URL, without a trailing slash.
     public var resolvedPublicURL: String {
-        if let publicURL {
-            return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
-        }
+        // WharfURLs drops a trailing slash: the one place the public URL is normalised.
+        if let publicURL { return WharfURLs(publicURL: publicURL).base }
         let host = listenHost == "0.0.0.0" || listenHost == "::" ? "localhost" : listenHost
         return "http://\(host.contains(":") ? "[\(host)]" : host):\(listenPort)"
     }
