@@ -89,7 +89,7 @@ public struct PackageEntryResolver: Sendable {
                 guard parts.count > 1 else { continue }   // a target without `*` names no files to list by
                 for path in paths {
                     guard let match = Self.match(path, against: parts) else { continue }
-                    add(Self.replacingStars(in: key, with: match), path)
+                    add(PackagePathText.replacingStars(in: key, with: match), path)
                 }
             } else if key.hasSuffix("/") {
                 guard case .resolved(let folder) = resolveTarget(value, substitution: .folder(""), isImports: false) else { continue }
