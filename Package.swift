@@ -135,7 +135,7 @@ let package = Package(
         ),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "Tarball", "Semver", "WharfTestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "ImportMapsTests", dependencies: ["ImportMaps", "JSON"]),
+        .testTarget(name: "ImportMapsTests", dependencies: ["ImportMaps", "JSON", "WharfServer", "WharfTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ModuleLexerTests", dependencies: ["ModuleLexer"]),
         .testTarget(name: "EdgeCacheTests", dependencies: ["EdgeCache", "Storage"]),
         .testTarget(
