@@ -11,6 +11,8 @@ struct ImportMapRoutes {
     let listings: DownloadListings
     let rewriter: MapRewriter
     let rebuildToken: String
+    /// Owns the `/build` prefetches, which outlive their request; shutdown drains it.
+    let background: TaskSet
     let logger: Logger
 
     static let maxBody = 4 << 20
@@ -122,7 +124,7 @@ struct ImportMapRoutes {
             throw error.httpError
         }
         let rewriter = rewriter, logger = logger
-        Task {
+        background.start {
             do throws(ImportMapError) {
                 let report = try await rewriter.prefetch(package)
                 logger.info("prefetched \(package): \(report.files) files, \(report.bytes) bytes")
