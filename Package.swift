@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ImportMapsTests", dependencies: ["ImportMaps", "JSON", "WharfServer", "WharfTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ModuleLexerTests", dependencies: ["ModuleLexer"]),
-        .testTarget(name: "EdgeCacheTests", dependencies: ["EdgeCache", "Storage"]),
+        .testTarget(name: "EdgeCacheTests", dependencies: ["EdgeCache", "Storage", "WharfTestSupport", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(
             name: "WharfServerTests",
             dependencies: [

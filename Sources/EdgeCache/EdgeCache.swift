@@ -18,6 +18,8 @@ public final class EdgeCache: Sendable {
     let entries: Table
     private let client: HTTPClient
     private let flights = Mutex<[String: Flight]>([:])
+    /// The fetch tasks: each runs to its end and `drain` waits for them, so none outlives the store.
+    private let fetches = TaskSet()
     private let metrics: EdgeCacheMetrics
     private let logger: Logger
     private let health: UpstreamHealth
@@ -49,12 +51,10 @@ public final class EdgeCache: Sendable {
 
     public var environment: StoreEnvironment { blobs.environment }
 
-    /// Waits (up to `timeout`) for running upstream fetches to finish storing what they got.
+    /// Waits (up to `timeout`) for running upstream fetches to finish storing what they got; those
+    /// still running then are cancelled (they store nothing) and waited for.
     public func drain(timeout: Duration = .seconds(10)) async {
-        let deadline = ContinuousClock.now + timeout
-        while flights.withLock({ !$0.isEmpty }), ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        await fetches.drain(timeout: timeout)
     }
 
     /// Closes upstream connections; call once, after the server stopped taking requests.
@@ -95,7 +95,7 @@ public final class EdgeCache: Sendable {
         }
         if leads {
             metrics.misses.increment()
-            Task { await self.fetch(address, into: flight, stale: stale) }
+            fetches.start { await self.fetch(address, into: flight, stale: stale) }
         } else {
             metrics.coalesced.increment()
         }
@@ -342,6 +342,8 @@ public final class EdgeCache: Sendable {
             if let expected, writer.byteCount != expected {
                 throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream sent \(writer.byteCount) of \(expected) bytes")
             }
+            // Cancelled by a drain that ran out of time: whatever arrived may be short of the end.
+            try Task.checkCancellation()
             let finished = try await writer.finish()
             flight.persisted(chunks: writer.flushedChunks)
             var served: FinishedBlob? = nil

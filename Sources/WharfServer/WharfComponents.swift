@@ -22,6 +22,8 @@ public struct WharfComponents: Sendable {
     public let generator: Generator
     public let rewriter: MapRewriter
     public let exporter: MapExporter
+    /// Work that outlives the request that started it (the `/build` prefetches); `close` drains it.
+    public let background = TaskSet()
 
     /// `metrics` and `logger` default to none and errors only, for the commands.
     public init(configuration: WharfConfiguration, metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger? = nil) throws {
@@ -64,8 +66,10 @@ public struct WharfComponents: Sendable {
         return result
     }
 
-    /// Waits for the fetches in flight, lets the upstream client go and closes the store.
+    /// Waits for the background work, then for the fetches in flight (each up to a bound), lets
+    /// the upstream client go and closes the store. Background work first: it starts fetches.
     public func close() async throws {
+        await background.drain(timeout: .seconds(10))
         await cache.drain()
         defer { environment.close() }
         try await cache.shutdown()

@@ -77,7 +77,10 @@ public struct WharfService: Sendable {
         JSRRoutes(registry: jsr, authorizations: jsrAuthorizations, publisher: publisher, urls: urls, loginGuard: loginGuard)
             .register(on: router)
         JSRDevicePage(authorizations: jsrAuthorizations, loginGuard: loginGuard).register(on: router)
-        ImportMapRoutes(listings: components.listings, rewriter: components.rewriter, rebuildToken: configuration.rebuildToken, logger: logger)
+        ImportMapRoutes(
+            listings: components.listings, rewriter: components.rewriter, rebuildToken: configuration.rebuildToken,
+            background: components.background, logger: logger
+        )
             .register(on: router)
         GenerateRoutes(generator: components.generator).register(on: router)
 

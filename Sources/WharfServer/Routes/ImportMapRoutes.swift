@@ -11,6 +11,8 @@ struct ImportMapRoutes {
     let listings: DownloadListings
     let rewriter: MapRewriter
     let rebuildToken: String
+    /// Owns the `/build` prefetches, which outlive their request; shutdown drains it.
+    let background: TaskSet
     let logger: Logger
 
     static let maxBody = 4 << 20
@@ -108,7 +110,7 @@ struct ImportMapRoutes {
         // The listing is fetched now, so an unknown package answers 404 here; the files follow in the background.
         _ = try await listings.listing(package, provider: .jspm)
         let rewriter = rewriter, logger = logger
-        Task {
+        background.start {
             do throws(ImportMapError) {
                 let report = try await rewriter.prefetch(package)
                 logger.info("prefetched \(package): \(report.files) files, \(report.bytes) bytes")

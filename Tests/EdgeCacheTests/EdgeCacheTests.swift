@@ -1,0 +1,196 @@
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import Storage
+import Testing
+import WharfTestSupport
+@testable import EdgeCache
+
+/// `EdgeCache` on its own, without Wharf's HTTP server: a temporary store and a local origin on
+/// 127.0.0.1 standing in for ga.jspm.io.
+@Suite struct EdgeCacheTests {
+    static let module = Array("export const answer = 42;\n".utf8)
+    static let binary = TestOrigin.pattern(offset: 0, count: 20_000)
+
+    /// The origin, the store and the cache over them; `close` takes them down in order.
+    struct Fixture {
+        let origin: TestOrigin
+        let server: RunningServer
+        let directory = TemporaryDirectory("edge-cache")
+        let cache: EdgeCache
+
+        init(routes: [String: TestOrigin.Handler], offline: Bool = false) async throws {
+            origin = TestOrigin(routes: routes)
+            server = try await origin.start()
+            let environment = try StoreEnvironment(path: directory.path, options: StoreOptions(chunkSize: 4096))
+            var logger = Logger(label: "edge-cache-test")
+            logger.logLevel = .critical
+            let configuration = EdgeCacheConfiguration(upstreams: UpstreamSet(["ga.jspm.io": Origin(server.baseURL)!]), offline: offline)
+            cache = try EdgeCache(blobs: try BlobStore(environment: environment), configuration: configuration, metrics: NOOPMetricsHandler.instance, logger: logger)
+        }
+
+        func address(_ path: String) throws -> CacheAddress {
+            try CacheAddress.parse(Substring("ga.jspm.io" + path), query: nil, upstreams: cache.configuration.upstreams)
+        }
+
+        func close() async throws {
+            await cache.drain()
+            defer { cache.environment.close() }
+            try await cache.shutdown()
+            await server.stop()
+        }
+    }
+
+    /// Runs `body` against a fresh fixture, closing it afterwards also when `body` throws.
+    func with(routes: [String: TestOrigin.Handler], offline: Bool = false, _ body: (Fixture) async throws -> Void) async throws {
+        let fixture = try await Fixture(routes: routes, offline: offline)
+        do {
+            try await body(fixture)
+        } catch {
+            try? await fixture.close()
+            throw error
+        }
+        try await fixture.close()
+    }
+
+    /// The whole body of `response`, from the store or from the flight.
+    func bytes(_ response: CacheResponse, _ cache: EdgeCache) async throws -> [UInt8] {
+        switch response.body {
+        case .none: return []
+        case .stored(let ref, let preloaded):
+            return try preloaded.map { Array($0.readableBytesView) } ?? cache.blobs.readAll(ref)
+        case .live(let live):
+            var bytes: [UInt8] = []
+            for try await buffer in live { bytes += buffer.readableBytesView }
+            return bytes
+        }
+    }
+
+    func lookup(_ path: String, in fixture: Fixture) async throws -> (CacheResponse.Source, [UInt8]) {
+        let response = try await fixture.cache.lookup(try fixture.address(path))
+        return (response.source, try await bytes(response, fixture.cache))
+    }
+
+    @Test func aMissIsFetchedOnceAndThenServedFromTheStore() async throws {
+        try await with(routes: ["/npm:a@1.0.0/index.js": TestOrigin.file(Self.module)]) { fixture in
+            let (first, firstBytes) = try await lookup("/npm:a@1.0.0/index.js", in: fixture)
+            #expect(first == .miss)
+            #expect(firstBytes == Self.module)
+            let (second, secondBytes) = try await lookup("/npm:a@1.0.0/index.js", in: fixture)
+            #expect(second == .hit)
+            #expect(secondBytes == Self.module)
+            #expect(fixture.origin.count("/npm:a@1.0.0/index.js") == 1)
+        }
+    }
+
+    @Test func twoConcurrentMissesShareOneUpstreamRequest() async throws {
+        let gate = Gate()
+        try await with(routes: ["/npm:a@1.0.0/data.bin": gate.holdingBody(Self.binary)]) { fixture in
+            let address = try fixture.address("/npm:a@1.0.0/data.bin")
+            // The head is out, the body held back: the fetch is running, so the second request joins it.
+            let first = try await fixture.cache.lookup(address)
+            let second = try await fixture.cache.lookup(address)
+            #expect(first.source == .miss)
+            #expect(second.source == .coalesced)
+            #expect(fixture.cache.maintenance.inFlight == 1)
+            gate.open()
+            #expect(try await bytes(first, fixture.cache) == Self.binary)
+            #expect(try await bytes(second, fixture.cache) == Self.binary)
+            #expect(fixture.origin.count("/npm:a@1.0.0/data.bin") == 1)
+            let (third, _) = try await lookup("/npm:a@1.0.0/data.bin", in: fixture)
+            #expect(third == .hit)
+        }
+    }
+
+    @Test func anOfflineMissFailsWithoutAskingTheOrigin() async throws {
+        try await with(routes: ["/npm:a@1.0.0/index.js": TestOrigin.file(Self.module)], offline: true) { fixture in
+            let address = try fixture.address("/npm:a@1.0.0/index.js")
+            let error = await #expect(throws: EdgeCacheError.self) { try await fixture.cache.lookup(address) }
+            #expect(error?.reason == .offlineMiss)
+            #expect(fixture.origin.count("/npm:a@1.0.0/index.js") == 0)
+        }
+    }
+
+    @Test func aHostOutsideTheAllowlistIsRefusedAndNothingIsSent() async throws {
+        try await with(routes: ["/x.js": TestOrigin.file(Self.module)]) { fixture in
+            let upstreams = fixture.cache.configuration.upstreams
+            let parsed = #expect(throws: EdgeCacheError.self) { try CacheAddress.parse("evil.example/x.js", query: nil, upstreams: upstreams) }
+            #expect(parsed?.reason == .hostNotAllowed)
+            let address = CacheAddress(host: "evil.example", path: "/x.js", query: nil)
+            let looked = await #expect(throws: EdgeCacheError.self) { try await fixture.cache.lookup(address) }
+            #expect(looked?.reason == .hostNotAllowed)
+            #expect(fixture.origin.count("/x.js") == 0)
+        }
+    }
+
+    @Test func drainWaitsForARunningFetchToStoreWhatItGot() async throws {
+        let gate = Gate()
+        try await with(routes: ["/npm:a@1.0.0/index.js": gate.holding(TestOrigin.file(Self.module))]) { fixture in
+            let cache = fixture.cache, key = try fixture.address("/npm:a@1.0.0/index.js").key
+            async let miss = lookup("/npm:a@1.0.0/index.js", in: fixture)
+            await gate.arrival()
+            let drained = Task { await cache.drain(timeout: .seconds(600)); return try cache.readEntry(key) != nil }
+            gate.open()
+            #expect(try await drained.value, "drain returned only once the entry was stored")
+            #expect(cache.maintenance.inFlight == 0)
+            let (_, body) = try await miss
+            #expect(body == Self.module)
+        }
+    }
+
+    @Test func aFetchStillRunningWhenTheDrainTimesOutIsCancelledAndStoresNothing() async throws {
+        let gate = Gate()
+        try await with(routes: ["/npm:a@1.0.0/index.js": gate.holding(TestOrigin.file(Self.module))]) { fixture in
+            let cache = fixture.cache, address = try fixture.address("/npm:a@1.0.0/index.js")
+            let miss = Task { try await cache.lookup(address) }
+            await gate.arrival()
+            await cache.drain(timeout: .milliseconds(1))
+            #expect(cache.maintenance.inFlight == 0)
+            await #expect(throws: EdgeCacheError.self) { try await miss.value }
+            #expect(try cache.readEntry(address.key) == nil)
+            gate.open()
+        }
+    }
+}
+
+/// Holds an origin's answers until the test opens it, and tells the test when a request arrived.
+struct Gate: Sendable {
+    private let arrivals: AsyncStream<Void>
+    private let arrived: AsyncStream<Void>.Continuation
+    private let opened: AsyncStream<Void>
+    private let opener: AsyncStream<Void>.Continuation
+
+    init() {
+        (arrivals, arrived) = AsyncStream.makeStream()
+        (opened, opener) = AsyncStream.makeStream()
+    }
+
+    func holding(_ handler: @escaping TestOrigin.Handler) -> TestOrigin.Handler {
+        let arrived = arrived, opened = opened
+        return { request, attempt in
+            arrived.yield()
+            for await _ in opened {}
+            return try await handler(request, attempt)
+        }
+    }
+
+    /// A 200 whose head goes at once and whose body waits for `open`.
+    func holdingBody(_ body: [UInt8]) -> TestOrigin.Handler {
+        let opened = opened
+        return { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: ResponseBody(contentLength: body.count) { writer in
+                for await _ in opened {}
+                try await writer.write(ByteBuffer(bytes: body))
+                try await writer.finish(nil)
+            })
+        }
+    }
+
+    /// Returns once a request reached the origin.
+    func arrival() async {
+        for await _ in arrivals { return }
+    }
+
+    func open() { opener.finish() }
+}
