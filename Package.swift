@@ -112,18 +112,22 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "wharf-fuzz", dependencies: ["FuzzTargets"]),
-        // Origins, temporary stores and clients shared by the test targets; never linked into `wharf`.
+        // Temporary directories and stores for the tests below the server: Storage and Foundation only,
+        // so StorageTests and RegistryTests build without Hummingbird.
+        .target(name: "StoreTestSupport", dependencies: ["Storage"], path: "Tests/StoreSupport"),
+        // Origins, servers and clients shared by the test targets (and StoreTestSupport, re-exported);
+        // never linked into `wharf`.
         .target(
             name: "WharfTestSupport",
             dependencies: [
-                "WharfServer",
+                "WharfServer", "StoreTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/Support"
         ),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "WharfTestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "StoreTestSupport"]),
         .testTarget(name: "SemverTests", dependencies: ["Semver"], exclude: ["Fixtures/generate.js"]),
         .testTarget(
             name: "TarballTests",
@@ -133,7 +137,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "Tarball", "Semver", "WharfTestSupport"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "Tarball", "Semver", "StoreTestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ImportMapsTests", dependencies: ["ImportMaps", "JSON", "WharfServer", "WharfTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ModuleLexerTests", dependencies: ["ModuleLexer"]),

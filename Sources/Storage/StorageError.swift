@@ -1,10 +1,10 @@
-import CLMDB
+internal import CLMDB
 
-/// Everything that can go wrong below the domain: LMDB failures and on-disk format problems.
+/// Everything that can go wrong below the domain: backend failures and on-disk format problems.
 public struct StorageError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Sendable, Equatable {
-        /// An LMDB call failed with this return code.
-        case lmdb(Int32)
+        /// The storage backend failed: its own error code (meaningful to Storage only) and message.
+        case backend(code: Int32, message: String)
         /// The store on disk was written by an incompatible format version.
         case incompatibleFormat(found: String, expected: String)
         /// A value read back from the store could not be decoded.
@@ -25,8 +25,7 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch kind {
-        case .lmdb(let code):
-            let message = String(cString: mdb_strerror(code))
+        case .backend(let code, let message):
             return "storage: \(operation) failed: \(message) (\(code))"
         case .incompatibleFormat(let found, let expected):
             return "storage: the store was written with format \(found), this build reads format \(expected)"
@@ -39,13 +38,23 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// An LMDB return code or errno, with the message LMDB gives it.
+    static func backend(_ code: Int32, operation: String) -> StorageError {
+        StorageError(.backend(code: code, message: String(cString: mdb_strerror(code))), operation: operation)
+    }
+
+    var backendCode: Int32? {
+        if case .backend(let code, _) = kind { return code }
+        return nil
+    }
+
     /// True when the write ran out of map space; the writer grows the map and retries.
-    var isMapFull: Bool { kind == .lmdb(MDB_MAP_FULL) }
-    var isMapResized: Bool { kind == .lmdb(MDB_MAP_RESIZED) }
+    var isMapFull: Bool { backendCode == MDB_MAP_FULL }
+    var isMapResized: Bool { backendCode == MDB_MAP_RESIZED }
 }
 
 /// Turns an LMDB return code into a thrown `StorageError`.
 @inline(__always)
 func check(_ code: Int32, _ operation: @autoclosure () -> String) throws {
-    if code != 0 { throw StorageError(.lmdb(code), operation: operation()) }
+    if code != 0 { throw StorageError.backend(code, operation: operation()) }
 }

@@ -1,10 +1,22 @@
-import CLMDB
+internal import CLMDB
 import Dispatch
 import Glibc
 import Synchronization
 
 /// The one LMDB environment of the process. Reads run inline in short snapshots; every write
 /// goes through one serial writer queue, which also grows the map when a write finds it full.
+///
+/// The contract every backend keeps (the domain relies on it; a PostgreSQL one must keep it too):
+/// - `read` runs its closure inline, on the caller's thread, in a snapshot of every write committed
+///   before it began: never a write still in flight, never half of one.
+/// - Writes are serialised: one runs at a time and sees all that committed before it. Its closure
+///   may run more than once (a full map is grown and the closure retried), so it is synchronous and
+///   free of outside effects; if it throws, nothing of it commits and it is not retried.
+/// - When `write` returns, its commit is visible to every later read and survives a process crash.
+///   With `durable: true` it, and every commit before it, also survives a power cut; without, a
+///   power cut may undo the latest commits, whole, never corrupting the store.
+/// - Scans visit keys in ascending bytewise order.
+/// - `close()` ends the store for good: see there.
 public final class StoreEnvironment: @unchecked Sendable {
     /// Written on creation, checked on open: a store from another format is refused, not misread.
     public static let formatVersion = "wharf-store-1"
@@ -26,7 +38,7 @@ public final class StoreEnvironment: @unchecked Sendable {
         try Self.makeDirectory(path)
         var env: OpaquePointer?
         try check(mdb_env_create(&env), "env create")
-        guard let env else { throw StorageError(.lmdb(ENOMEM), operation: "env create") }
+        guard let env else { throw StorageError.backend(ENOMEM, operation: "env create") }
         self.env = env
         do {
             try check(mdb_env_set_maxdbs(env, 64), "set maxdbs")
@@ -63,7 +75,9 @@ public final class StoreEnvironment: @unchecked Sendable {
 
     deinit { close() }
 
-    /// Closes the environment; later calls do nothing. Callers must have stopped using it.
+    /// Closes the environment; later calls do nothing. The write running and the reads open finish
+    /// first; from then on every read, write and statistics call throws `.closed`. Callers should
+    /// have stopped using it: a write queued behind the close fails rather than commits.
     public func close() {
         if closed.exchange(true, ordering: .acquiringAndReleasing) { return }
         // The last reference can go away inside a write closure, on the writer queue itself:
@@ -79,7 +93,7 @@ public final class StoreEnvironment: @unchecked Sendable {
             let prefix = components.joined(separator: "/")
             if prefix.isEmpty { continue }
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw StorageError(.lmdb(errno), operation: "mkdir \(prefix)")
+                throw StorageError.backend(errno, operation: "mkdir \(prefix)")
             }
         }
     }
@@ -104,7 +118,8 @@ public final class StoreEnvironment: @unchecked Sendable {
 
     // MARK: reads
 
-    /// Runs `body` in a read snapshot. Keep it short: long readers block page reuse.
+    /// Runs `body` in a read snapshot of the committed writes, inline. Keep it short: long readers
+    /// block page reuse (and, in any backend, hold a snapshot alive).
     public func read<T>(_ body: (borrowing ReadTransaction) throws -> T) throws -> T {
         while true {
             let outcome: T? = try gate.withShared {
@@ -114,7 +129,7 @@ public final class StoreEnvironment: @unchecked Sendable {
                 if rc == MDB_MAP_RESIZED { return nil }
                 try check(rc, "begin read")
                 defer { mdb_txn_abort(txn) }
-                return try body(ReadTransaction(txn: txn!))
+                return try body(ReadTransaction(handle: TransactionHandle(txn!)))
             }
             if let outcome { return outcome }
             try adoptResizedMap()
@@ -124,7 +139,8 @@ public final class StoreEnvironment: @unchecked Sendable {
     // MARK: writes
 
     /// Runs `body` in a write transaction on the writer queue and commits it. On a full map the
-    /// transaction is aborted, the map doubled and `body` run again, so no caller ever sees it.
+    /// transaction is aborted, the map doubled and `body` run again, so no caller ever sees it:
+    /// `body` must not touch anything outside the transaction.
     /// `durable`: the commit (and every one before it) is on disk when this returns; use it for what
     /// a client is told is done (publishes, tokens). Without it a power cut may undo the last commit.
     public func write<T: Sendable>(durable: Bool = false, _ body: @escaping @Sendable (borrowing WriteTransaction) throws -> T) async throws -> T {
@@ -161,7 +177,7 @@ public final class StoreEnvironment: @unchecked Sendable {
                     try check(mdb_txn_begin(env, nil, 0, &txn), "begin write")
                     let value: T
                     do {
-                        value = try body(WriteTransaction(txn: txn!))
+                        value = try body(WriteTransaction(handle: TransactionHandle(txn!)))
                     } catch {
                         mdb_txn_abort(txn)
                         throw error

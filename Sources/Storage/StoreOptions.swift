@@ -1,4 +1,5 @@
-/// How the LMDB environment is opened. Defaults suit a laptop; a gateway raises `mapSize`.
+/// How the store is opened. Defaults suit a laptop; a gateway raises `mapSize`. Plain numbers and
+/// switches: the LMDB flags they become are set inside `StoreEnvironment`.
 public struct StoreOptions: Sendable {
     /// Initial map size in bytes; the writer doubles it whenever a write finds the map full.
     public var mapSize: Int

@@ -1,9 +1,12 @@
-import CLMDB
+internal import CLMDB
 
 /// A write transaction, handed to closures that run on the store's one writer thread.
 /// Closures must be synchronous and free of outside effects: on a full map they run again.
+///
+/// Contract (every backend): writes are serialised, one at a time, each seeing every write committed
+/// before it; all of a closure's changes commit together or, when it throws, none of them do.
 public struct WriteTransaction: ~Copyable, StoreTransaction {
-    public let txn: OpaquePointer
+    public let handle: TransactionHandle
 
     public func put(_ table: Table, key: [UInt8], value: [UInt8]) throws {
         try value.withUnsafeBytes { try put(table, key: key, bytes: $0, flags: 0) }
@@ -18,7 +21,7 @@ public struct WriteTransaction: ~Copyable, StoreTransaction {
         do {
             try value.withUnsafeBytes { try put(table, key: key, bytes: $0, flags: UInt32(MDB_NOOVERWRITE)) }
             return true
-        } catch let error as StorageError where error.kind == .lmdb(MDB_KEYEXIST) {
+        } catch let error as StorageError where error.backendCode == MDB_KEYEXIST {
             return false
         }
     }

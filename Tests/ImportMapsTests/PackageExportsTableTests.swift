@@ -184,8 +184,17 @@ struct ExportsTableCase: Sendable, CustomTestStringConvertible {
         #expect(result == testCase.expected, "\(testCase.json)")
     }
 
-    @Test func tableIsLarge() {
+    /// The table stays large, each case is told apart by its description (each runs as one argument
+    /// of `exportsResolveAsNodeDoes`), and it exercises both outcomes, subpaths and every condition set.
+    @Test func tableIsLargeDistinctAndCoversEachOutcome() {
         #expect(Self.cases.count >= 40)
+        #expect(Set(Self.cases.map(\.testDescription)).count == Self.cases.count)
+        #expect(Self.cases.contains { if case .file = $0.expected { true } else { false } })
+        #expect(Self.cases.contains { $0.expected == .notExported })
+        #expect(Self.cases.contains { $0.subpath != "." })
+        for conditions in [ExportsTableCase.browser, ExportsTableCase.production, ExportsTableCase.node] {
+            #expect(Self.cases.contains { $0.conditions == conditions }, "\(conditions)")
+        }
     }
 
     @Test func requireIsNeverAConditionEvenWhenAsked() throws {

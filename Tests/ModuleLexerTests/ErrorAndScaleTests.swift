@@ -109,17 +109,43 @@ struct ErrorAndScaleTests {
         #expect(full?.exports == ["c d", "ns", "all", "default"])
     }
 
-    @Test func arbitraryBytesNeverCrash() {
-        // Deterministic pseudo-random byte soup drawn from JavaScript-significant characters.
-        let alphabet = Array("import export from ( ) { } [ ] ' \" ` / * \\ \n ; . , = a 1 $ # ! + - < > ?".utf8)
+    /// Byte soup either lexes into records that point inside it or fails with an offset inside it,
+    /// never a crash or a range a rewriter would slice out of bounds.
+    @Test func arbitraryBytesGiveInRangeRecordsOrAnInRangeError() {
+        // Deterministic pseudo-random soups: of JavaScript-significant characters, and of whole
+        // tokens (which, unlike single characters, often form an import the lexer records).
+        let characters = Array("import export from ( ) { } [ ] ' \" ` / * \\ \n ; . , = a 1 $ # ! + - < > ?".utf8).map { [$0] }
+        let tokens = ["import", "export", "from", "import.meta", "(", ")", "{", "}", "*", "'x'", "\"./y.js\"", "`", "/", "\n", ";", ",", "=", "a", " "]
+            .map { Array($0.utf8) }
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        for _ in 0..<2000 {
-            var input: [UInt8] = []
-            for _ in 0..<64 {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                input.append(alphabet[Int(state >> 33) % alphabet.count])
+        var parsed = 0, failed = 0, records = 0
+        for alphabet in [characters, tokens] {
+            for _ in 0..<2000 {
+                var input: [UInt8] = []
+                for _ in 0..<64 {
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    input += alphabet[Int(state >> 33) % alphabet.count]
+                }
+                let bounds = 0...input.count
+                do {
+                    let summary = try ModuleLexer.parse(input)
+                    parsed += 1
+                    records += summary.imports.count
+                    for record in summary.imports {
+                        #expect(bounds.contains(record.range.lowerBound) && bounds.contains(record.range.upperBound))
+                        #expect(bounds.contains(record.statementRange.lowerBound) && bounds.contains(record.statementRange.upperBound))
+                        #expect(record.statementRange.lowerBound <= record.range.lowerBound)
+                        #expect(record.statementRange.upperBound >= record.range.upperBound)
+                    }
+                } catch {
+                    failed += 1
+                    #expect(bounds.contains(error.offset), "\(error)")
+                    #expect(!error.message.isEmpty)
+                }
             }
-            _ = try? ModuleLexer.parse(input)
         }
+        // Both paths were taken, and some inputs yielded records to check.
+        #expect(parsed + failed == 4000)
+        #expect(parsed > 0 && failed > 0 && records > 0, "parsed \(parsed), failed \(failed), records \(records)")
     }
 }

@@ -287,8 +287,18 @@ let corpus: [Snippet] = [
 
 @Suite("es-module-lexer style corpus")
 struct EsModuleLexerCorpusTests {
-    @Test func corpusIsLargeEnough() {
+    /// The corpus stays large, each snippet is told apart by its name (each runs as one argument of
+    /// `snippet`), and together the snippets expect every kind of record the lexer makes.
+    @Test func corpusIsLargeDistinctAndCoversEveryRecordKind() {
         #expect(corpus.count >= 60)
+        #expect(Set(corpus.map(\.name)).count == corpus.count)
+        let expected = corpus.flatMap(\.deps)
+        #expect(expected.contains { if case .s = $0 { true } else { false } })
+        #expect(expected.contains { if case .x = $0 { true } else { false } })
+        #expect(expected.contains { if case .d(.some) = $0 { true } else { false } })
+        #expect(expected.contains(.d(nil)))
+        #expect(expected.contains(.m))
+        #expect(corpus.contains { $0.exports != nil && $0.exports != [] })
     }
 
     @Test(arguments: corpus)

@@ -3,7 +3,7 @@ import Semver
 import Storage
 import Tarball
 import Testing
-import WharfTestSupport
+import StoreTestSupport
 @testable import Registry
 
 /// The registry's guarantees, without HTTP: one winner per version, no lost list entries, and
@@ -19,8 +19,8 @@ import WharfTestSupport
     }
 
     @Test func concurrentPublishesOfOneVersionHaveExactlyOneWinner() async throws {
-        let dir = TemporaryDirectory("registry")
-        let registry = try EikRegistry(blobs: BlobStore(environment: StoreEnvironment(path: dir.path)))
+        let store = try TemporaryStore("registry")
+        let registry = try EikRegistry(blobs: store.blobs)
         let name = try PackageName("fuzz"), version = try EikRegistry.version("1.0.0")
         let outcomes = await withTaskGroup(of: RegistryError.Kind?.self) { group in
             for index in 0..<8 {
@@ -44,8 +44,8 @@ import WharfTestSupport
     }
 
     @Test func concurrentPublishesOfDifferentVersionsLoseNoEntry() async throws {
-        let dir = TemporaryDirectory("registry")
-        let registry = try EikRegistry(blobs: BlobStore(environment: StoreEnvironment(path: dir.path)))
+        let store = try TemporaryStore("registry")
+        let registry = try EikRegistry(blobs: store.blobs)
         let name = try PackageName("@scope/fuzz")
         try await withThrowingTaskGroup(of: Void.self) { group in
             for major in 1...10 {
@@ -63,8 +63,8 @@ import WharfTestSupport
     }
 
     @Test func aVersionMustBeNewerThanItsMajorsLatest() async throws {
-        let dir = TemporaryDirectory("registry")
-        let registry = try EikRegistry(blobs: BlobStore(environment: StoreEnvironment(path: dir.path)))
+        let store = try TemporaryStore("registry")
+        let registry = try EikRegistry(blobs: store.blobs)
         let name = try PackageName("fuzz")
         _ = try await registry.publish(type: .pkg, name: name, version: try EikRegistry.version("8.4.1"), files: files("a"), author: author)
         await #expect(throws: RegistryError.self) {
@@ -77,8 +77,8 @@ import WharfTestSupport
     }
 
     @Test func aVersionRecordsItsFilesAndIntegrity() async throws {
-        let dir = TemporaryDirectory("registry")
-        let registry = try EikRegistry(blobs: BlobStore(environment: StoreEnvironment(path: dir.path)))
+        let store = try TemporaryStore("registry")
+        let registry = try EikRegistry(blobs: store.blobs)
         let name = try PackageName("fuzz")
         let record = try await registry.publish(type: .pkg, name: name, version: try EikRegistry.version("1.2.3"), files: files("x"), author: author)
         #expect(record.files.map(\.pathname) == ["/eik.json", "/main/big.bin", "/main/index.js"])

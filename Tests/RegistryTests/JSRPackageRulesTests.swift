@@ -2,7 +2,7 @@ import Foundation
 import Registry
 import Tarball
 import Testing
-import WharfTestSupport
+import StoreTestSupport
 
 /// The code `body` throws, or nil when it succeeds; lets a table name only the expected code.
 private func taskErrorCode(_ body: () throws(JSRTaskError) -> Void) -> String? {

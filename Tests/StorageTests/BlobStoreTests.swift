@@ -1,5 +1,5 @@
 import Testing
-import WharfTestSupport
+import StoreTestSupport
 @testable import Storage
 
 @Suite struct BlobStoreTests {
@@ -8,9 +8,8 @@ import WharfTestSupport
     }
 
     @Test func chunkedBlobReadsBackByteForByte() async throws {
-        let dir = TemporaryDirectory()
-        let env = try StoreEnvironment(path: dir.path, options: StoreOptions(chunkSize: 4096))
-        let blobs = try BlobStore(environment: env)
+        let store = try TemporaryStore(options: StoreOptions(chunkSize: 4096))
+        let (env, blobs) = (store.environment, store.blobs)
         let bytes = pattern(10_000, seed: 1)
         let writer = blobs.makeWriter()
         for piece in stride(from: 0, to: bytes.count, by: 777) {
@@ -25,9 +24,8 @@ import WharfTestSupport
     }
 
     @Test func identicalContentIsStoredOnceAndFreedWithItsLastReference() async throws {
-        let dir = TemporaryDirectory()
-        let env = try StoreEnvironment(path: dir.path, options: StoreOptions(chunkSize: 4096))
-        let blobs = try BlobStore(environment: env)
+        let store = try TemporaryStore(options: StoreOptions(chunkSize: 4096))
+        let (env, blobs) = (store.environment, store.blobs)
         let bytes = pattern(9000, seed: 2)
         var refs: [BlobRef] = []
         for _ in 0..<2 {
@@ -67,9 +65,8 @@ import WharfTestSupport
     }
 
     @Test func abortedBlobLeavesNothing() async throws {
-        let dir = TemporaryDirectory()
-        let env = try StoreEnvironment(path: dir.path, options: StoreOptions(chunkSize: 1024))
-        let blobs = try BlobStore(environment: env)
+        let store = try TemporaryStore(options: StoreOptions(chunkSize: 1024))
+        let (env, blobs) = (store.environment, store.blobs)
         let writer = blobs.makeWriter()
         writer.append(pattern(3000, seed: 4))
         try await writer.flush()
@@ -79,9 +76,8 @@ import WharfTestSupport
     }
 
     @Test func emptyBlobCommits() async throws {
-        let dir = TemporaryDirectory()
-        let env = try StoreEnvironment(path: dir.path)
-        let blobs = try BlobStore(environment: env)
+        let store = try TemporaryStore()
+        let (env, blobs) = (store.environment, store.blobs)
         let finished = try await blobs.makeWriter().finish()
         let ref = try await env.write { try blobs.commit(finished, in: $0) }
         #expect(ref.size == 0)

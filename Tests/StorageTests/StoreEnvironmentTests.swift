@@ -1,6 +1,6 @@
 import Synchronization
 import Testing
-import WharfTestSupport
+import StoreTestSupport
 @testable import Storage
 
 @Suite struct StoreEnvironmentTests {

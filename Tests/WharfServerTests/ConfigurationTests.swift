@@ -94,6 +94,8 @@ import Testing
         ("listen = ", "line 1"),
         ("a = 1\na = 2", "line 2"),
         ("when = 2024-01-01", "line 1"),
+        ("[[[", "line 1"),
+        ("[store\nmap_size = \"1 GiB\"", "line 1: expected ']', found the end of the line"),
     ])
     func mistakesAreReportedWithTheKeyOrLine(text: String, expected: String) {
         do {

@@ -1,6 +1,8 @@
 /// A TOML 1.0 reader for proxy.conf: tables, arrays of tables, dotted and quoted keys, basic,
 /// literal and multi-line strings, integers, floats, booleans, arrays and inline tables.
 /// Dates are not needed by Wharf and are refused with a clear error.
+/// Hand-written rather than TOMLKit 0.6.0, whose toml++ aborts the process on `[[[`, sorts keys
+/// (file order is lost) and accepts dates with no position to report them at.
 public struct TOMLParser {
     public struct ParseError: Error, CustomStringConvertible, Sendable {
         public let line: Int
@@ -278,7 +280,7 @@ public struct TOMLParser {
 
     private mutating func expect(_ literal: Character) throws(ParseError) {
         guard let b = peek(), b == literal.asciiValue else {
-            let found = peek().map { "'\(Character(UnicodeScalar($0)))'" } ?? "the end of the file"
+            let found = peek().map { isNewline($0) ? "the end of the line" : "'\(Character(UnicodeScalar($0)))'" } ?? "the end of the file"
             throw fail("expected '\(literal)', found \(found)")
         }
         advance()
