@@ -95,10 +95,10 @@ import StoreTestSupport
     /// An archive is unpacked in the registry: each way it can be unfit is its own kind of refusal,
     /// and none of them publishes anything.
     @Test func unfitArchivesAreRefusedByKind() async throws {
-        let dir = TemporaryDirectory("registry")
+        let store = try TemporaryStore("registry")
         var limits = RegistryLimits()
         limits.maxFiles = 2
-        let registry = try EikRegistry(blobs: BlobStore(environment: StoreEnvironment(path: dir.path)), limits: limits)
+        let registry = try EikRegistry(blobs: store.blobs, limits: limits)
         let name = try PackageName("lib"), version = try EikRegistry.version("1.0.0")
         var many = TarWriter()
         for index in 0..<3 { many.addFile("f\(index).js", contents: "export {}") }

@@ -2,7 +2,7 @@ import Foundation
 import Storage
 import Tarball
 import Testing
-import WharfTestSupport
+import StoreTestSupport
 @testable import Registry
 
 /// The JSR aggregates (scopes, packages, publishing) built directly over a temporary store: the
@@ -11,11 +11,11 @@ import WharfTestSupport
     let alice = JSRActor(user: RegistryUser(name: "alice", key: "a", admin: false))
     let bob = JSRActor(user: RegistryUser(name: "bob", key: "b", admin: false))
 
-    /// A registry in a fresh store; the directory lives as long as the registry is used.
-    static func registry(quotas: JSRQuotas = JSRQuotas()) throws -> (JSRRegistry, TemporaryDirectory) {
-        let dir = TemporaryDirectory("jsr")
+    /// A registry in a fresh store; the store lives as long as the registry is used.
+    static func registry(quotas: JSRQuotas = JSRQuotas()) throws -> (JSRRegistry, TemporaryStore) {
+        let store = try TemporaryStore("jsr")
         let users = [RegistryUser(name: "alice", key: "a", admin: false), RegistryUser(name: "bob", key: "b", admin: false)]
-        return (try JSRRegistry(blobs: BlobStore(environment: StoreEnvironment(path: dir.path)), users: users, quotas: quotas), dir)
+        return (try JSRRegistry(blobs: store.blobs, users: users, quotas: quotas), store)
     }
 
     /// A gzipped package tarball as deno writes it (`./path` entries).
