@@ -1,6 +1,6 @@
-/// Why the edge cache could not answer. The server maps `reason` to an HTTP status in one place.
+/// Why the edge cache could not answer. The server maps `kind` to an HTTP status in one place.
 public struct EdgeCacheError: Error, Sendable, CustomStringConvertible {
-    public enum Reason: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
         /// The host is not in `[upstreams]`; nothing was sent anywhere.
         case hostNotAllowed
         /// The path tries to leave its host (`..`, encoded slashes, absolute-URL tricks) or is empty.
@@ -19,11 +19,11 @@ public struct EdgeCacheError: Error, Sendable, CustomStringConvertible {
         case storage
     }
 
-    public let reason: Reason
+    public let kind: Kind
     public let message: String
 
-    public init(_ reason: Reason, _ message: String) {
-        self.reason = reason
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
         self.message = message
     }
 

@@ -55,7 +55,7 @@ public struct ModuleFetcher: Sendable {
         } catch let error as ImportMapError {
             throw error
         } catch let error as EdgeCacheError {
-            throw ImportMapError(error.reason == .offlineMiss ? .offline : .upstream, error.message)
+            throw ImportMapError(error.kind == .offlineMiss ? .offline : .upstream, error.message)
         } catch {
             throw ImportMapError(.upstream, "\(address): \(error)")
         }

@@ -34,7 +34,7 @@ struct DomainErrorMiddleware: RouterMiddleware {
 
 extension EdgeCacheError {
     var httpError: WharfHTTPError {
-        let status: HTTPResponse.Status = switch reason {
+        let status: HTTPResponse.Status = switch kind {
         case .hostNotAllowed: .notFound
         case .invalidPath: .badRequest
         case .offlineMiss: .gatewayTimeout

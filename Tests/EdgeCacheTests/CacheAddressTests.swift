@@ -32,7 +32,7 @@ import Testing
     @Test func hostsOutsideTheAllowlistAreRefusedFirst() {
         for raw in ["evil.example/x.js", "evil.example/../ga.jspm.io/x.js", "localhost:22/", "127.0.0.1/etc/passwd"] {
             #expect(throws: EdgeCacheError.self) { try parse(raw) }
-            do { _ = try parse(raw) } catch { #expect(error.reason == .hostNotAllowed, "\(raw)") }
+            do { _ = try parse(raw) } catch { #expect(error.kind == .hostNotAllowed, "\(raw)") }
         }
     }
 
@@ -64,7 +64,7 @@ import Testing
             let address = try parse(raw)
             Issue.record("accepted \(raw) as \(address.key)")
         } catch {
-            #expect(error.reason == .invalidPath, "\(raw): \(error.message)")
+            #expect(error.kind == .invalidPath, "\(raw): \(error.message)")
         }
     }
 

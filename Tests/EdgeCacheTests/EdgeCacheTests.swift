@@ -107,7 +107,7 @@ import WharfTestSupport
         try await with(routes: ["/npm:a@1.0.0/index.js": TestOrigin.file(Self.module)], offline: true) { fixture in
             let address = try fixture.address("/npm:a@1.0.0/index.js")
             let error = await #expect(throws: EdgeCacheError.self) { try await fixture.cache.lookup(address) }
-            #expect(error?.reason == .offlineMiss)
+            #expect(error?.kind == .offlineMiss)
             #expect(fixture.origin.count("/npm:a@1.0.0/index.js") == 0)
         }
     }
@@ -116,10 +116,10 @@ import WharfTestSupport
         try await with(routes: ["/x.js": TestOrigin.file(Self.module)]) { fixture in
             let upstreams = fixture.cache.configuration.upstreams
             let parsed = #expect(throws: EdgeCacheError.self) { try CacheAddress.parse("evil.example/x.js", query: nil, upstreams: upstreams) }
-            #expect(parsed?.reason == .hostNotAllowed)
+            #expect(parsed?.kind == .hostNotAllowed)
             let address = CacheAddress(host: "evil.example", path: "/x.js", query: nil)
             let looked = await #expect(throws: EdgeCacheError.self) { try await fixture.cache.lookup(address) }
-            #expect(looked?.reason == .hostNotAllowed)
+            #expect(looked?.kind == .hostNotAllowed)
             #expect(fixture.origin.count("/x.js") == 0)
         }
     }

@@ -8,7 +8,7 @@ import Testing
 /// The one table from domain error kinds to statuses (DomainErrorMiddleware.swift).
 @Suite struct DomainErrorMappingTests {
     @Test func edgeCacheKinds() {
-        let table: [(EdgeCacheError.Reason, HTTPResponse.Status)] = [
+        let table: [(EdgeCacheError.Kind, HTTPResponse.Status)] = [
             (.hostNotAllowed, .notFound), (.invalidPath, .badRequest), (.offlineMiss, .gatewayTimeout),
             (.upstreamUnavailable, .badGateway), (.upstreamStatus(500), .badGateway), (.redirectNotAllowed, .badGateway),
             (.objectTooLarge, .badGateway), (.storage, .internalServerError),
