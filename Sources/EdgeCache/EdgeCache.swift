@@ -2,13 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import Metrics
-import ModuleLexer
-import Tarball
 import NIOCore
-import NIOHTTP1
 import Storage
 import Synchronization
-import URLLayout
 
 /// The caching proxy in front of the allowlisted CDNs. Entries live in the `cache.entries` table;
 /// bodies are blobs. Misses are fetched once per key however many requests ask (single-flight).
@@ -17,6 +13,7 @@ public final class EdgeCache: Sendable {
     public let blobs: BlobStore
     let entries: Table
     private let client: HTTPClient
+    private let upstream: UpstreamFetch
     private let flights = Mutex<[String: Flight]>([:])
     /// The fetch tasks: each runs to its end and `drain` waits for them, so none outlives the store.
     private let fetches = TaskSet()
@@ -47,6 +44,8 @@ public final class EdgeCache: Sendable {
             request.headers.add(name: "User-Agent", value: userAgent)
             return (try? await client.execute(request, timeout: TimeAmount(timeout), logger: logger)) != nil
         }
+        upstream = UpstreamFetch(
+            configuration: configuration, blobs: blobs, entries: entries, client: client, metrics: self.metrics, logger: logger, health: health)
     }
 
     public var environment: StoreEnvironment { blobs.environment }
@@ -95,7 +94,10 @@ public final class EdgeCache: Sendable {
         }
         if leads {
             metrics.misses.increment()
-            fetches.start { await self.fetch(address, into: flight, stale: stale) }
+            fetches.start {
+                await self.upstream.run(address, into: flight, stale: stale) { self.release(flight, address) }
+                self.release(flight, address)
+            }
         } else {
             metrics.coalesced.increment()
         }
@@ -142,292 +144,17 @@ public final class EdgeCache: Sendable {
         }
     }
 
-    // MARK: fetching
-
-    func upstreamURL(_ address: CacheAddress) -> String? {
-        guard let origin = configuration.upstreams.origin(for: address.host) else { return nil }
-        return "\(origin)\(address.encodedPath)" + (address.query.map { "?\($0)" } ?? "")
-    }
-
     /// A GET to an allowlisted upstream whose answer is not cached (requests with side effects,
     /// such as api.jspm.io's build queue). Returns the upstream's status.
     public func forward(_ address: CacheAddress) async throws(EdgeCacheError) -> Int {
-        guard !configuration.offline else { throw EdgeCacheError(.offlineMiss, "offline: not forwarding \(address)") }
-        guard let url = upstreamURL(address) else {
-            throw EdgeCacheError(.hostNotAllowed, "host '\(address.host)' is not in the upstream allowlist")
-        }
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "User-Agent", value: configuration.userAgent)
-        do {
-            let response = try await client.execute(request, timeout: TimeAmount(configuration.readTimeout), logger: logger)
-            _ = try? await response.body.collect(upTo: 1 << 20)
-            return Int(response.status.code)
-        } catch {
-            throw EdgeCacheError(.upstreamUnavailable, "could not reach \(url): \(error)")
-        }
+        try await upstream.forward(address)
     }
 
-    /// Takes `flight` out of the joinable set before its outcome is published, so a request that
-    /// arrives after the outcome reads the store instead of joining a finished fetch.
-    private func settle(_ flight: Flight, _ address: CacheAddress, _ publish: (Flight) -> Void) {
+    /// Takes `flight` out of the joinable set, so a request that arrives after its outcome reads the
+    /// store instead of joining a finished fetch.
+    private func release(_ flight: Flight, _ address: CacheAddress) {
         flights.withLock { flights in
             if flights[address.key] === flight { flights[address.key] = nil }
-        }
-        publish(flight)
-    }
-
-    /// Runs one upstream request for `flight` and stores what it yields.
-    private func fetch(_ address: CacheAddress, into flight: Flight, stale: CacheEntry?) async {
-        defer {
-            flights.withLock { flights in
-                if flights[address.key] === flight { flights[address.key] = nil }
-            }
-        }
-        guard let url = upstreamURL(address) else {
-            settle(flight, address) { $0.fail(EdgeCacheError(.hostNotAllowed, "host '\(address.host)' is not in the upstream allowlist")) }
-            return
-        }
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "User-Agent", value: configuration.userAgent)
-        request.headers.add(name: "Accept-Encoding", value: "identity")
-        if let stale, stale.status == 200 {
-            if let etag = stale.upstreamETag { request.headers.add(name: "If-None-Match", value: etag) }
-            if let modified = stale.lastModified { request.headers.add(name: "If-Modified-Since", value: modified) }
-        }
-        let started = ContinuousClock.now
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: TimeAmount(configuration.readTimeout), logger: logger)
-        } catch {
-            metrics.upstreamErrors.increment()
-            health.failed(address.host, error: "\(error)")
-            settle(flight, address) { $0.fail(EdgeCacheError(.upstreamUnavailable, "could not fetch \(address) from \(url): \(error)")) }
-            return
-        }
-        health.answered(address.host)
-        metrics.upstreamLatency.record(duration: ContinuousClock.now - started)
-        let now = Date().timeIntervalSince1970
-        let status = Int(response.status.code)
-        let headers = response.headers
-        do {
-            switch status {
-            case 200:
-                try await receive(response, address: address, into: flight, now: now)
-                return
-            case 304 where stale != nil:
-                var entry = stale!
-                entry.storedAt = now
-                entry.freshUntil = now + configuration.freshness.lifetime(cacheControl: headers.first(name: "cache-control"))
-                if let etag = headers.first(name: "etag") { entry.upstreamETag = etag }
-                metrics.revalidated.increment()
-                try await store(entry, blob: nil, keepBody: true)
-                settle(flight, address) { $0.publish(.stored(entry)) }
-            case 301, 302, 303, 307, 308:
-                _ = try? await response.body.collect(upTo: 1 << 20)
-                let location = try redirectTarget(headers.first(name: "location"), from: url, address: address)
-                let entry = CacheEntry(
-                    key: address.key, status: status, contentType: nil, location: location, upstreamETag: nil, lastModified: nil,
-                    body: nil, storedAt: now, freshUntil: freshness(for: address, headers: headers, now: now)
-                )
-                try await store(entry, blob: nil, keepBody: false)
-                settle(flight, address) { $0.publish(.stored(entry)) }
-            case 404, 410:
-                _ = try? await response.body.collect(upTo: 1 << 20)
-                let entry = CacheEntry(
-                    key: address.key, status: 404, contentType: nil, location: nil, upstreamETag: nil, lastModified: nil,
-                    body: nil, storedAt: now, freshUntil: now + configuration.freshness.negativeLifetime / .seconds(1)
-                )
-                try await store(entry, blob: nil, keepBody: false)
-                settle(flight, address) { $0.publish(.stored(entry)) }
-            default:
-                _ = try? await response.body.collect(upTo: 1 << 20)
-                metrics.upstreamErrors.increment()
-                settle(flight, address) { $0.fail(EdgeCacheError(.upstreamStatus(status), "\(url) answered \(status)")) }
-            }
-        } catch let error as EdgeCacheError {
-            settle(flight, address) { $0.fail(error) }
-        } catch {
-            settle(flight, address) { $0.fail(EdgeCacheError(.storage, "storing \(address) failed: \(error)")) }
-        }
-    }
-
-    /// Streams a 200 body into a blob and into the flight; commits the entry only when every
-    /// byte arrived (matching Content-Length when the upstream gave one). A JavaScript body up to
-    /// `maxRelinkedSize` is held back until it is complete: if it has root-relative specifiers, what
-    /// Wharf serves is the relinked copy, so no reader may see the upstream's bytes first.
-    private func receive(_ response: HTTPClientResponse, address: CacheAddress, into flight: Flight, now: Double) async throws {
-        let headers = response.headers
-        let limit = configuration.maxObjectSize
-        var expected = headers.first(name: "content-length").flatMap(Int.init)
-        if let expected, expected > limit {
-            throw EdgeCacheError(.objectTooLarge, "\(address) is \(expected) bytes, over max_object_size (\(limit))")
-        }
-        // Wharf asks for `identity`; an upstream may encode anyway. Decoded bytes are stored, never
-        // the encoded ones under a plain type; a coding zlib cannot decode is refused.
-        let coding = headers.first(name: "content-encoding").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.flatMap { $0 == "identity" || $0.isEmpty ? nil : $0 }
-        if let coding, !ContentDecoding.canDecode(coding) {
-            throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream answered Content-Encoding: \(coding), which Wharf cannot decode; not stored")
-        }
-        var contentType = headers.first(name: "content-type") ?? ""
-        if contentType.isEmpty || contentType.hasPrefix("application/octet-stream") { contentType = MediaType.forPath(address.path) }
-        let lastModified = headers.first(name: "last-modified") ?? HTTPDate.format(now)
-        let writer = blobs.makeWriter()
-        var servedWriter: BlobWriter? = nil
-        flight.begin(pendingID: writer.id)
-        var held: [UInt8]? = MediaType.isJavaScript(contentType) && (coding != nil || (expected ?? 0) <= configuration.maxRelinkedSize) ? [] : nil
-        if held == nil { flight.publish(.streaming(contentType: contentType, contentLength: coding == nil ? expected : nil, lastModified: lastModified)) }
-        var pace = TransferPace(policy: configuration.pace, started: .now)
-        /// Abandons a body that arrives slower than `min_rate`, or past `fetch_deadline`.
-        func check(_ received: Int) throws(EdgeCacheError) {
-            switch pace.received(received, at: .now) {
-            case .proceed: return
-            case .tooSlow(let bytes, let window):
-                throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream sent \(bytes) bytes in the last \(window), under min_rate; abandoned, not stored")
-            case .pastDeadline:
-                throw EdgeCacheError(.upstreamUnavailable, "\(address): the fetch took longer than fetch_deadline (\(configuration.pace.deadline)); abandoned, not stored")
-            }
-        }
-        /// One piece of the (decoded) body: into the blob, the relinking copy and the flight.
-        func take(_ buffer: ByteBuffer) async throws {
-            if writer.byteCount + buffer.readableBytes > limit {
-                throw EdgeCacheError(.objectTooLarge, "\(address) exceeds max_object_size (\(limit))")
-            }
-            buffer.withUnsafeReadableBytes { writer.append($0) }
-            if held != nil {
-                held! += buffer.readableBytesView
-                if held!.count > configuration.maxRelinkedSize {
-                    // Too large to relink: stream it as it is, from what arrived so far.
-                    held = nil
-                    flight.publish(.streaming(contentType: contentType, contentLength: expected, lastModified: lastModified))
-                }
-            }
-            flight.append(buffer)
-            if writer.bufferedBytes >= blobs.chunkSize {
-                try await writer.flush()
-                flight.persisted(chunks: writer.flushedChunks)
-            }
-        }
-        do {
-            if let coding {
-                var encoded: [UInt8] = []
-                for try await buffer in response.body {
-                    try check(buffer.readableBytes)
-                    guard encoded.count + buffer.readableBytes <= limit else {
-                        throw EdgeCacheError(.objectTooLarge, "\(address) exceeds max_object_size (\(limit)) encoded")
-                    }
-                    encoded += buffer.readableBytesView
-                }
-                if let expected, encoded.count != expected {
-                    throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream sent \(encoded.count) of \(expected) bytes")
-                }
-                let decoded: [UInt8]
-                do {
-                    decoded = try ContentDecoding.decode(encoded, coding: coding, maxSize: limit)
-                } catch {
-                    throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream's \(coding) body cannot be decoded (\(error)); not stored")
-                }
-                expected = decoded.count
-                var offset = 0
-                while offset < decoded.count {
-                    let end = min(offset + (64 << 10), decoded.count)
-                    try await take(ByteBuffer(bytes: decoded[offset..<end]))
-                    offset = end
-                }
-            } else {
-                for try await buffer in response.body {
-                    try check(buffer.readableBytes)
-                    try await take(buffer)
-                }
-            }
-            if let expected, writer.byteCount != expected {
-                throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream sent \(writer.byteCount) of \(expected) bytes")
-            }
-            // Cancelled by a drain that ran out of time: whatever arrived may be short of the end.
-            try Task.checkCancellation()
-            let finished = try await writer.finish()
-            flight.persisted(chunks: writer.flushedChunks)
-            var served: FinishedBlob? = nil
-            if let held, let relinked = RootRelativeSpecifiers.relativize(held, modulePath: address.encodedPath) {
-                let copy = blobs.makeWriter()
-                servedWriter = copy
-                relinked.withUnsafeBytes { copy.append($0) }
-                served = try await copy.finish()
-            }
-            let entry = CacheEntry(
-                key: address.key, status: 200, contentType: contentType, location: nil,
-                upstreamETag: headers.first(name: "etag"), lastModified: lastModified,
-                body: nil, storedAt: now, freshUntil: freshness(for: address, headers: headers, now: now)
-            )
-            let stored = try await store(entry, blob: finished, served: served, keepBody: false)
-            if held != nil {
-                settle(flight, address) { $0.publish(.stored(stored)) }
-            } else {
-                settle(flight, address) { $0.finish(stored.body!) }
-            }
-        } catch let error as EdgeCacheError {
-            await writer.abort()
-            await servedWriter?.abort()
-            metrics.upstreamErrors.increment()
-            logger.warning("upstream body failed mid-way; nothing stored", metadata: ["url": "\(address)", "bytes": "\(writer.byteCount)", "error": "\(error.message)"])
-            throw error
-        } catch let error as StorageError {
-            await writer.abort()
-            await servedWriter?.abort()
-            throw EdgeCacheError(.storage, "storing \(address) failed: \(error)")
-        } catch {
-            await writer.abort()
-            await servedWriter?.abort()
-            metrics.upstreamErrors.increment()
-            logger.warning("upstream body failed mid-way; nothing stored", metadata: ["url": "\(address)", "bytes": "\(writer.byteCount)", "error": "\(error)"])
-            throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream body failed: \(error)")
-        }
-    }
-
-    private func freshness(for address: CacheAddress, headers: HTTPHeaders, now: Double) -> Double {
-        if FreshnessPolicy.isImmutable(address) { return .infinity }
-        return now + configuration.freshness.lifetime(cacheControl: headers.first(name: "cache-control"))
-    }
-
-    /// Maps an upstream `Location` to a Wharf path (`/cdn/host/path`). A target outside the
-    /// allowlist is refused: the redirect is never followed or passed on.
-    private func redirectTarget(_ location: String?, from url: String, address: CacheAddress) throws(EdgeCacheError) -> String {
-        guard let location, let base = URL(string: url), let resolved = URL(string: location, relativeTo: base),
-              let components = URLComponents(url: resolved.absoluteURL, resolvingAgainstBaseURL: true),
-              let (host, path) = configuration.upstreams.locate(components, preferring: address.host)
-        else {
-            throw EdgeCacheError(.redirectNotAllowed, "\(address) redirects to \(location ?? "nowhere"), outside the upstream allowlist")
-        }
-        // A target Wharf would refuse as a request is the upstream's fault: 502, not the client's 400.
-        let target: CacheAddress
-        do {
-            target = try CacheAddress.parse(Substring(host + path), query: components.percentEncodedQuery, upstreams: configuration.upstreams)
-        } catch {
-            throw EdgeCacheError(.redirectNotAllowed, "\(address) redirects to \(location), which Wharf refuses: \(error.message)")
-        }
-        return WharfURLs.cdnPath(host: target.host, encodedPath: target.encodedPath, query: target.query)
-    }
-
-    /// Writes `entry` (with `blob` committed as its body and `served` as its served copy, or the old
-    /// bodies kept) and releases the bodies it replaces, in one transaction: the record is the commit point.
-    @discardableResult
-    private func store(_ entry: CacheEntry, blob: FinishedBlob?, served: FinishedBlob? = nil, keepBody: Bool) async throws -> CacheEntry {
-        let key = StoreKey.make(entry.key)
-        let blobs = blobs, entries = entries
-        return try await environment.write { txn in
-            var entry = entry
-            let old = try txn.withValue(entries, key: key, CacheEntry.decode)
-            if let blob {
-                entry.body = try blobs.commit(blob, in: txn)
-                entry.served = try served.map { try blobs.commit($0, in: txn) }
-            } else if keepBody {
-                entry.body = old?.body
-                entry.served = old?.served
-            }
-            if let old, !(keepBody && blob == nil) {
-                for body in old.blobs { try blobs.release(body, in: txn) }
-            }
-            try txn.put(entries, key: key, value: entry.encoded())
-            return entry
         }
     }
 
