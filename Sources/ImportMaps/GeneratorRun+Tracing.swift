@@ -70,7 +70,7 @@ extension GeneratorRun: ModuleGraphVisitor {
         if specifier.hasPrefix("./") || specifier.hasPrefix("../") || specifier.hasPrefix("/") || specifier.contains("://") {
             return URL(string: specifier, relativeTo: URL(string: importer))?.absoluteString
         }
-        if let (jsrImporter, _) = jsrLocate(importer) { return try await resolveInJSR(specifier, importer: jsrImporter) }
+        if let (jsrImporter, _) = jsrInstalls.locate(importer) { return try await resolveInJSR(specifier, importer: jsrImporter) }
         guard let (parent, _) = locate(importer) else { return nil }
         let parentManifest = try await manifest(parent)
         if specifier.hasPrefix("#") {

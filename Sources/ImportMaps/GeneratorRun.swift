@@ -17,10 +17,8 @@ struct GeneratorRun {
     var fetcher: ModuleFetcher { listings.fetcher }
     var urls: WharfURLs { fetcher.urls }
     var registry: EikRegistry? { fetcher.eik }
-    var jsr: JSRRegistry? { fetcher.jsr }
     var published: Set<PackageID> = []
-    var chosenJSR: [String: [Version]] = [:]
-    var jsrExportTables: [JSRPackageRef: [(String, String)]] = [:]
+    var jsrInstalls: JSRInstalls
 
     var chosen: [String: [Version]] = [:]
     var manifests: [PackageID: PackageManifest] = [:]
@@ -42,6 +40,7 @@ struct GeneratorRun {
         self.listings = listings
         catalog = VersionCatalog(fetcher: listings.fetcher, layout: Self.layout(for: options.provider))
         resolver = PackageEntryResolver(conditions: options.env)
+        jsrInstalls = JSRInstalls(jsr: listings.fetcher.jsr, urls: listings.fetcher.urls)
     }
 
     mutating func generate() async throws(ImportMapError) -> GenerateResult {
@@ -62,7 +61,7 @@ struct GeneratorRun {
         for target in options.install where !options.ignore.contains(target.key) {
             try Self.checkCancellation()
             if target.source == .jsr {
-                let url = try jsrEntry(try chooseJSR(target.name, range: options.resolutions[target.name] ?? target.range), subpath: target.subpath)
+                let url = try jsrInstalls.entry(try jsrInstalls.choose(target.name, range: options.resolutions[target.name] ?? target.range), subpath: target.subpath)
                 imports.append((target.key, url))
                 entries.append(url)
                 continue
