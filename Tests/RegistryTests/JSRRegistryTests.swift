@@ -11,7 +11,7 @@ import StoreTestSupport
     let alice = JSRActor(user: RegistryUser(name: "alice", key: "a", admin: false))
     let bob = JSRActor(user: RegistryUser(name: "bob", key: "b", admin: false))
 
-    /// A registry in a fresh store; the store lives as long as the registry is used.
+    /// A registry in a fresh store. The store closes when it goes: callers keep it to their end.
     static func registry(quotas: JSRQuotas = JSRQuotas()) throws -> (JSRRegistry, TemporaryStore) {
         let store = try TemporaryStore("jsr")
         let users = [RegistryUser(name: "alice", key: "a", admin: false), RegistryUser(name: "bob", key: "b", admin: false)]
@@ -38,7 +38,8 @@ import StoreTestSupport
     // MARK: scopes
 
     @Test func theCreatorIsTheOnlyAdminAndMustStayOne() async throws {
-        let (registry, _) = try Self.registry()
+        let (registry, store) = try Self.registry()
+        defer { withExtendedLifetime(store) {} }
         let scopes = registry.scopes
         _ = try await scopes.createScope("team", by: alice)
         #expect(try scopes.members(of: "team").map { "\($0.user.id) admin=\($0.isAdmin)" } == ["\(alice.id) admin=true"])
@@ -52,7 +53,8 @@ import StoreTestSupport
     }
 
     @Test func anInviteMakesAMemberOnlyOnceAccepted() async throws {
-        let (registry, _) = try Self.registry()
+        let (registry, store) = try Self.registry()
+        defer { withExtendedLifetime(store) {} }
         let scopes = registry.scopes
         _ = try await scopes.createScope("team", by: alice)
         let invite = try await scopes.invite(.githubLogin("bob"), to: "team", by: alice)
@@ -73,7 +75,8 @@ import StoreTestSupport
     }
 
     @Test func scopeQuotaCountsTheScopesAUserCreated() async throws {
-        let (registry, _) = try Self.registry(quotas: JSRQuotas(scopesPerUser: 1))
+        let (registry, store) = try Self.registry(quotas: JSRQuotas(scopesPerUser: 1))
+        defer { withExtendedLifetime(store) {} }
         _ = try await registry.scopes.createScope("one", by: alice)
         #expect(await Self.code { _ = try await registry.scopes.createScope("two", by: alice) } == .scopeLimitReached)
         _ = try await registry.scopes.createScope("two", by: bob)
@@ -83,7 +86,8 @@ import StoreTestSupport
     // MARK: packages
 
     @Test func packagesBelongToMembersAndBlockTheirScopesDeletion() async throws {
-        let (registry, _) = try Self.registry()
+        let (registry, store) = try Self.registry()
+        defer { withExtendedLifetime(store) {} }
         _ = try await registry.scopes.createScope("team", by: alice)
         #expect(await Self.code { _ = try await registry.packages.createPackage("lib", in: "team", by: bob) } == .actorNotScopeMember)
         #expect(await Self.code { _ = try await registry.packages.createPackage("lib", in: "nowhere", by: alice) } == .scopeNotFound)
@@ -101,7 +105,8 @@ import StoreTestSupport
     // MARK: publishing
 
     @Test func aPublishIsQueuedThenMadeVisibleWithItsFilesAndDependents() async throws {
-        let (registry, _) = try Self.registry()
+        let (registry, store) = try Self.registry()
+        defer { withExtendedLifetime(store) {} }
         _ = try await registry.scopes.createScope("team", by: alice)
         _ = try await registry.packages.createPackage("base", in: "team", by: alice)
         _ = try await registry.packages.createPackage("app", in: "team", by: alice)
@@ -141,7 +146,8 @@ import StoreTestSupport
     }
 
     @Test func aBrokenTarballFailsItsTaskAndLeavesNothingBehind() async throws {
-        let (registry, _) = try Self.registry()
+        let (registry, store) = try Self.registry()
+        defer { withExtendedLifetime(store) {} }
         _ = try await registry.scopes.createScope("team", by: alice)
         _ = try await registry.packages.createPackage("lib", in: "team", by: alice)
         var plain = TarWriter()
@@ -164,7 +170,8 @@ import StoreTestSupport
     }
 
     @Test func publishingNeedsMembershipAndAnExistingPackage() async throws {
-        let (registry, _) = try Self.registry()
+        let (registry, store) = try Self.registry()
+        defer { withExtendedLifetime(store) {} }
         _ = try await registry.scopes.createScope("team", by: alice)
         let tarball = Self.tarball("team", "lib", "1.0.0")
         #expect(await Self.code {
