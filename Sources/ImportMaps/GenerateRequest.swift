@@ -13,20 +13,32 @@ public struct GenerateRequest: Sendable {
         self.mapOnly = mapOnly
     }
 
-    /// Reads every known field; the message of a bad one names it.
+    /// Reads every known field; the message of a bad one names it. A field Wharf does not implement
+    /// is refused (`GenerateOptionKeys`), never ignored.
     public init(fields: [String: JSONValue]) throws(ImportMapError) {
+        if let refusal = GenerateOptionKeys.refusal(of: fields) { throw refusal }
         let installs = Self.strings(fields["install"])
         guard !installs.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
         options.install = try installs.map { text throws(ImportMapError) in try InstallTarget.parse(text) }
         if let env = fields["env"] { options.env = Self.strings(env) }
-        if let provider = fields["provider"] { options.provider = try Self.provider(provider) }
-        options.flattenScope = Self.flag(fields["flattenScope"])
+        if let provider = try Self.alias(fields, "provider", "defaultProvider") { options.provider = try Self.provider(provider) }
+        options.flattenScope = Self.flag(try Self.alias(fields, "flattenScope", "flattenScopes"))
         options.integrity = Self.flag(fields["integrity"])
         options.graph = Self.flag(fields["graph"])
         options.ignore = Set(Self.strings(fields["ignore"]))
         if let input = fields["inputMap"] { options.inputMap = try Self.object(input, field: "inputMap") }
         if let resolutions = fields["resolutions"] { options.resolutions = try Self.stringMap(try Self.object(resolutions, field: "resolutions")) }
         mapOnly = fields["output"]?.stringValue == "importmap"
+    }
+
+    /// Wharf's (the seed's) name or JSPM's for one option; both may be given only alike.
+    private static func alias(_ fields: [String: JSONValue], _ name: String, _ jspmName: String) throws(ImportMapError) -> JSONValue? {
+        switch (fields[name], fields[jspmName]) {
+        case (let value?, let other?) where value != other:
+            throw ImportMapError(.invalid, "\(name) and \(jspmName) name the same option and differ")
+        case (let value?, _), (nil, let value?): return value
+        case (nil, nil): return nil
+        }
     }
 
     private static func provider(_ value: JSONValue) throws(ImportMapError) -> Provider {
@@ -44,7 +56,7 @@ public struct GenerateRequest: Sendable {
     }
 
     /// `true`, or in a query `flag`, `flag=true`, `flag=1`.
-    private static func flag(_ value: JSONValue?) -> Bool {
+    static func flag(_ value: JSONValue?) -> Bool {
         switch value {
         case .bool(let on)?: on
         case .string(let text)?: text.isEmpty || text == "true" || text == "1"

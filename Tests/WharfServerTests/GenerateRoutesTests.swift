@@ -15,6 +15,11 @@ import WharfTestSupport
         try await cdn.get("/generate?" + query)
     }
 
+    static func post(_ cdn: CDNFixture, _ body: [String: Any]) async throws -> TestResponse {
+        try await cdn.client.request(cdn.wharf.baseURL + "/generate", method: .POST, headers: [("Content-Type", "application/json")],
+                                     body: Array(try JSONSerialization.data(withJSONObject: body)))
+    }
+
     @Test func aPackageWithConditionsDependenciesAndDynamicImports() async throws {
         try await CDNFixture.with(routes: Self.routes) { cdn in
             let response = try await generate(cdn, "install=app-lib")
@@ -27,6 +32,24 @@ import WharfTestSupport
             ]])
             #expect(json["staticDeps"] as? [String] == [Self.url("app-lib@1.0.0", "browser.js"), Self.url("shared@1.1.0", "esm/index.js")])
             #expect(json["dynamicDeps"] as? [String] == [Self.url("dyn@1.0.0", "index.js")])
+        }
+    }
+
+    /// JSPM's `defaultProvider` picks the CDN (jspm/generator README: `defaultProvider: 'jspm.io'`), and
+    /// an option Wharf does not implement is a 400 naming it, in a query and in a body alike.
+    @Test func jspmOptionNamesAndRefusedOptions() async throws {
+        try await CDNFixture.with(routes: Self.routes) { cdn in
+            let unpkg = try #require(try await generate(cdn, "install=app-lib&defaultProvider=unpkg").json?["map"] as? [String: Any])
+            #expect(unpkg["imports"] as? [String: String] == ["app-lib": "https://unpkg.com/app-lib@1.0.0/browser.js"])
+            let unknown = try await generate(cdn, "install=app-lib&flatten=1")
+            #expect(unknown.status == 400)
+            #expect(unknown.json?["error"] as? String == "unknown option flatten")
+            let posted = try await Self.post(cdn, ["install": ["app-lib"], "mapUrl": "https://example.com/"])
+            #expect(posted.status == 400)
+            #expect(posted.json?["error"] as? String == "unsupported option mapUrl")
+            let resolver = try await Self.post(cdn, ["install": ["app-lib"], "customResolver": [String: String]()])
+            #expect(resolver.status == 400)
+            #expect((resolver.json?["error"] as? String)?.hasPrefix("option customResolver is not serializable") == true)
         }
     }
 
@@ -212,8 +235,7 @@ import WharfTestSupport
                     "install": packages, "flattenScope": true, "env": ["browser", "module", "production"],
                     "provider": provider, "integrity": integrity,
                 ]
-                return try await cdn.client.request(cdn.wharf.baseURL + "/generate", method: .POST, headers: [("Content-Type", "application/json")],
-                                                    body: Array(try JSONSerialization.data(withJSONObject: body)))
+                return try await Self.post(cdn, body)
             }
             let jspm = try await pin(["app-lib", "other"], provider: "jspm.io", integrity: false)
             #expect(jspm.status == 200, "\(jspm.text)")
