@@ -24,7 +24,10 @@ struct EikRoutes: RouterMiddleware {
         guard let path = EikPath.parse(raw.dropFirst()) else {
             throw isRead ? Self.notFound("not found: \(raw)") : WharfHTTPError(.badRequest, "invalid path: \(raw)")
         }
-        switch (request.method, path.tail) {
+        // The registry's errors are mapped here rather than by DomainErrorMiddleware alone: without
+        // this `catch`, Swift 6.3.1's release build crashes splitting this coroutine.
+        do {
+            switch (request.method, path.tail) {
             case (.get, _), (.head, _):
                 return try read(path, request: request)
             case (.put, .version(let version, file: nil)):
@@ -41,6 +44,9 @@ struct EikRoutes: RouterMiddleware {
                 var error = WharfHTTPError(.methodNotAllowed, "\(request.method) is not allowed on \(raw)")
                 error.extraHeaders[.allow] = "GET, HEAD"
                 throw error
+            }
+        } catch let error as RegistryError {
+            throw error.httpError(isRead: isRead)
         }
     }
 
