@@ -17,9 +17,8 @@ public struct GenerateRequest: Sendable {
     /// is refused (`GenerateOptionKeys`), never ignored.
     public init(fields: [String: JSONValue]) throws(ImportMapError) {
         if let refusal = GenerateOptionKeys.refusal(of: fields) { throw refusal }
-        let installs = Self.strings(fields["install"])
-        guard !installs.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
-        options.install = try installs.map { text throws(ImportMapError) in try InstallTarget.parse(text) }
+        options.install = try Self.installs(fields["install"])
+        guard !options.install.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
         if let env = fields["env"] { options.env = Self.strings(env) }
         if let provider = try Self.alias(fields, "provider", "defaultProvider") { options.provider = try Self.provider(provider) }
         options.flattenScope = Self.flag(try Self.alias(fields, "flattenScope", "flattenScopes"))
@@ -29,6 +28,54 @@ public struct GenerateRequest: Sendable {
         if let input = fields["inputMap"] { options.inputMap = try Self.object(input, field: "inputMap") }
         if let resolutions = fields["resolutions"] { options.resolutions = try Self.stringMap(try Self.object(resolutions, field: "resolutions")) }
         mapOnly = fields["output"]?.stringValue == "importmap"
+    }
+
+    /// `install`: strings (a comma list in a query), or JSPM's `Install` objects
+    /// (`{"target", "alias"?, "subpath"?, "subpaths"?}`), one target per subpath.
+    private static func installs(_ value: JSONValue?) throws(ImportMapError) -> [InstallTarget] {
+        guard case .array(let items)? = value else {
+            return try strings(value).map { text throws(ImportMapError) in try InstallTarget.parse(text) }
+        }
+        var targets: [InstallTarget] = []
+        for item in items {
+            if let text = item.stringValue {
+                targets.append(try InstallTarget.parse(text))
+                continue
+            }
+            guard let members = item.objectMembers else { throw ImportMapError(.invalid, "install: each entry is a string or {\"target\", \"alias\", \"subpaths\"}") }
+            targets += try installObject(members)
+        }
+        return targets
+    }
+
+    private static func installObject(_ members: [(String, JSONValue)]) throws(ImportMapError) -> [InstallTarget] {
+        var target: String?, alias: String?, subpaths: [String]?
+        for (key, value) in members {
+            switch key {
+            case "target": target = value.stringValue
+            case "alias":
+                guard let text = value.stringValue, !text.isEmpty, !text.contains(" ") else { throw ImportMapError(.invalid, "install: alias must be a name") }
+                alias = text
+            case "subpath", "subpaths":
+                guard subpaths == nil else { throw ImportMapError(.invalid, "install: give subpath or subpaths, not both") }
+                let list = key == "subpath" ? [value.stringValue].compactMap { $0 } : (value.arrayValues ?? []).compactMap(\.stringValue)
+                guard !list.isEmpty, list.allSatisfy({ $0 == "." || $0.hasPrefix("./") }) else {
+                    throw ImportMapError(.invalid, "install: \(key) must be \".\" or \"./path\" (a list of them for subpaths)")
+                }
+                subpaths = list
+            default: throw ImportMapError(.invalid, "install: unknown key \(key)")
+            }
+        }
+        guard let target else { throw ImportMapError(.invalid, "install: an object entry needs a target string") }
+        var parsed = try InstallTarget.parse(target)
+        if let alias { parsed.alias = alias }
+        guard let subpaths else { return [parsed] }
+        guard parsed.subpath == "." else { throw ImportMapError(.invalid, "install: '\(target)' names a subpath; give subpaths separately") }
+        return subpaths.map { subpath in
+            var one = parsed
+            one.subpath = subpath
+            return one
+        }
     }
 
     /// Wharf's (the seed's) name or JSPM's for one option; both may be given only alike.

@@ -35,6 +35,7 @@ public enum JSONValue: Sendable, Equatable {
 
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
     public var objectMembers: [(String, JSONValue)]? { if case .object(let m) = self { m } else { nil } }
+    public var arrayValues: [JSONValue]? { if case .array(let items) = self { items } else { nil } }
 
     /// How the value reads in an error message: strings quoted, containers abbreviated.
     public var display: String {

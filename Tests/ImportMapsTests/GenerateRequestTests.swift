@@ -70,4 +70,18 @@ import Testing
         #expect(request.options.env == ["browser", "production"])
         #expect(request.options.resolutions == ["react": "18.2.0"])
     }
+
+    @Test func installObjectsAreCheckedKeyByKey() throws {
+        let split = try Self.request(["install": .array([.object([("target", .string("lit@3")), ("subpaths", .array([.string("."), .string("./html.js")]))])])])
+        #expect(split.options.install.map(\.key) == ["lit", "lit/html.js"])
+        #expect(split.options.install.allSatisfy { $0.range == "3" })
+        let aliased = try Self.request(["install": .array([.object([("target", .string("lit")), ("alias", .string("l")), ("subpath", .string("./x"))])])])
+        #expect(aliased.options.install.map(\.key) == ["l/x"])
+        #expect(Self.refusal(["install": .array([.object([("alias", .string("l"))])])]) == "install: an object entry needs a target string")
+        #expect(Self.refusal(["install": .array([.object([("target", .string("lit")), ("pin", .bool(true))])])]) == "install: unknown key pin")
+        #expect(Self.refusal(["install": .array([.object([("target", .string("lit/x")), ("subpaths", .array([.string(".")]))])])])
+                == "install: 'lit/x' names a subpath; give subpaths separately")
+        #expect(Self.refusal(["install": .array([.object([("target", .string("lit")), ("subpath", .string(".")), ("subpaths", .array([.string(".")]))])])])
+                == "install: give subpath or subpaths, not both")
+    }
 }

@@ -53,6 +53,23 @@ import WharfTestSupport
         }
     }
 
+    /// JSPM's `Install` objects: `subpaths` become one install each, `alias` renames the key
+    /// (jspm/generator 2.5.1 `Generator.install` splits subpaths the same way).
+    @Test func installObjectsWithSubpathsAndAlias() async throws {
+        try await CDNFixture.with(routes: Self.routes) { cdn in
+            let response = try await Self.post(cdn, ["install": [["target": "app-lib@1", "alias": "app", "subpaths": [".", "./feature/a"]]]])
+            #expect(response.status == 200, "\(response.text)")
+            let map = try #require(response.json?["map"] as? [String: Any])
+            #expect(map["imports"] as? [String: String] == [
+                "app": Self.url("app-lib@1.0.0", "browser.js"),
+                "app/feature/a": Self.url("app-lib@1.0.0", "src/feature/a.js"),
+            ])
+            let bad = try await Self.post(cdn, ["install": [["target": "app-lib", "subpaths": ["feature/a"]]]])
+            #expect(bad.status == 400)
+            #expect(bad.json?["error"] as? String == "install: subpaths must be \".\" or \"./path\" (a list of them for subpaths)")
+        }
+    }
+
     @Test func sharedVersionsConflictsAndFlattening() async throws {
         try await CDNFixture.with(routes: Self.routes) { cdn in
             let shared = try #require(try await generate(cdn, "install=app-lib,other").json?["map"] as? [String: Any])
