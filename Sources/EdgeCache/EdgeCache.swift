@@ -65,15 +65,17 @@ public final class EdgeCache: Sendable {
     // MARK: lookup
 
     /// Answers `address` from the store when fresh, otherwise from the upstream (once per key),
-    /// falling back to a stale copy when the upstream fails or Wharf is offline.
-    public func lookup(_ address: CacheAddress) async throws(EdgeCacheError) -> CacheResponse {
+    /// falling back to a stale copy when the upstream fails or Wharf is offline. `offline` makes
+    /// this one lookup offline (a `/generate` asking for `cache: "offline"`).
+    public func lookup(_ address: CacheAddress, offline: Bool = false) async throws(EdgeCacheError) -> CacheResponse {
         let now = Date().timeIntervalSince1970
+        let offline = offline || configuration.offline
         let cached = try readEntry(address.key)
-        if let (entry, preloaded) = cached, entry.isFresh(at: now) || configuration.offline {
+        if let (entry, preloaded) = cached, entry.isFresh(at: now) || offline {
             if entry.isFresh(at: now) { metrics.hits.increment() } else { metrics.stale.increment() }
             return response(entry, source: entry.isFresh(at: now) ? .hit : .stale, preloaded: preloaded)
         }
-        if configuration.offline {
+        if offline {
             throw EdgeCacheError(.offlineMiss, "offline and not cached: \(address)")
         }
         let stale = cached?.0

@@ -74,7 +74,7 @@ public struct DownloadListings: Sendable {
 
     /// Passes a build request on to api.jspm.io when online; its answer does not change ours.
     public func forwardBuild(_ package: PackageID) async {
-        guard !cache.configuration.offline else { return }
+        guard !fetcher.isOffline else { return }
         _ = try? await cache.forward(CacheAddress(host: "api.jspm.io", path: "/build/\(package)", query: nil))
     }
 

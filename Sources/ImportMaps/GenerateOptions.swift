@@ -13,6 +13,8 @@ public struct GenerateOptions: Sendable {
     public var ignore: Set<String> = []
     public var integrity = false
     public var graph = false
+    /// JSPM's `cache: "offline"`: this request reads only the store, as `wharf generate --offline`.
+    public var offline = false
 
     public init() {}
 }

@@ -28,6 +28,7 @@ public struct GenerateRequest: Sendable {
         if let input = fields["inputMap"] { options.inputMap = try Self.object(input, field: "inputMap") }
         if let resolutions = fields["resolutions"] { options.resolutions = try Self.stringMap(try Self.object(resolutions, field: "resolutions")) }
         mapOnly = fields["output"]?.stringValue == "importmap"
+        if let cache = fields["cache"] { options.offline = try Self.cacheMode(cache) }
     }
 
     /// `install`: strings (a comma list in a query), or JSPM's `Install` objects
@@ -75,6 +76,17 @@ public struct GenerateRequest: Sendable {
             var one = parsed
             one.subpath = subpath
             return one
+        }
+    }
+
+    /// JSPM's `cache`: `"offline"` (only the store), or `true` (the default: the store, then the
+    /// upstream). `false` (never the store) is refused: Wharf is the cache.
+    private static func cacheMode(_ value: JSONValue) throws(ImportMapError) -> Bool {
+        switch value {
+        case .string("offline"): return true
+        case .bool(true), .string("true"), .string(""): return false
+        case .bool(false), .string("false"): throw ImportMapError(.invalid, "unsupported option cache: false (Wharf always answers from its store first)")
+        default: throw ImportMapError(.invalid, "cache must be \"offline\" or true, not \(value.display)")
         }
     }
 

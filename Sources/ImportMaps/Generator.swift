@@ -24,7 +24,9 @@ public struct Generator: Sendable {
         guard options.install.count <= maxInstalls else {
             throw ImportMapError(.invalid, "\(options.install.count) installs asked for; at most \(maxInstalls) per request (generate.max_installs)")
         }
-        var run = GeneratorRun(options: options, listings: listings)
+        var fetcher = listings.fetcher
+        fetcher.offline = options.offline
+        var run = GeneratorRun(options: options, listings: DownloadListings(fetcher: fetcher))
         return try await run.generate()
     }
 }

@@ -13,6 +13,10 @@ public struct ModuleFetcher: Sendable {
     public let eik: EikRegistry?
     /// Wharf's JSR registry, for `jsr:` installs.
     public let jsr: JSRRegistry?
+    /// Reads only what the store holds, whatever the cache's own setting (`cache: "offline"`).
+    public var offline = false
+    /// Whether this fetcher may reach no upstream: its own setting or the whole cache's.
+    var isOffline: Bool { offline || cache.configuration.offline }
 
     public init(cache: EdgeCache, urls: WharfURLs, eik: EikRegistry? = nil, jsr: JSRRegistry? = nil) {
         self.cache = cache
@@ -44,7 +48,7 @@ public struct ModuleFetcher: Sendable {
     /// with `original` the upstream's (they differ for relinked modules).
     func fetch(_ address: CacheAddress, original: Bool = false) async throws(ImportMapError) -> Fetched {
         do {
-            let response = try await cache.lookup(address)
+            let response = try await cache.lookup(address, offline: offline)
             switch response.entry.status {
             case 200: break
             case 404: throw ImportMapError(.notFound, "\(address) was not found upstream")
@@ -96,7 +100,7 @@ public struct ModuleFetcher: Sendable {
     /// The bytes Wharf serves for a stored CDN URL when they differ from the CDN's (a relinked
     /// module); nil when they are the same or the URL is not stored.
     func servedCopy(of url: String) async -> [UInt8]? {
-        guard let address = try? address(url), let response = try? await cache.lookup(address), response.entry.served != nil else { return nil }
+        guard let address = try? address(url), let response = try? await cache.lookup(address, offline: offline), response.entry.served != nil else { return nil }
         return try? await collect(response.body)
     }
 

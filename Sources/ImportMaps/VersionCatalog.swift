@@ -17,7 +17,7 @@ struct VersionCatalog: Sendable {
     }
 
     func versions(of name: String) async throws(ImportMapError) -> Versions {
-        if cache.configuration.offline { return try cachedVersions(of: name) }
+        if fetcher.isOffline { return try cachedVersions(of: name) }
         let address = CacheAddress(host: "registry.npmjs.org", path: "/\(name)", query: nil)
         let bytes: [UInt8]
         do {

@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "baseUrl", "mapUrl", "rootUrl", "defaultRegistry", "providers", "providerConfig", "packageConfigs", "cache",
+        "baseUrl", "mapUrl", "rootUrl", "defaultRegistry", "providers", "providerConfig", "packageConfigs",
         "lock", "latest", "freeze", "combineSubpaths", "fetchRetries",
     ])
     func optionsNotYetImplementedAreRefused(key: String) {
@@ -83,5 +83,13 @@ import Testing
                 == "install: 'lit/x' names a subpath; give subpaths separately")
         #expect(Self.refusal(["install": .array([.object([("target", .string("lit")), ("subpath", .string(".")), ("subpaths", .array([.string(".")]))])])])
                 == "install: give subpath or subpaths, not both")
+    }
+
+    @Test func cacheOfflineMakesThisRequestOffline() throws {
+        #expect(try Self.request(["cache": .string("offline")]).options.offline)
+        #expect(try Self.request(["cache": .bool(true)]).options.offline == false)
+        #expect(try Self.request([:]).options.offline == false)
+        #expect(Self.refusal(["cache": .bool(false)]) == "unsupported option cache: false (Wharf always answers from its store first)")
+        #expect(Self.refusal(["cache": .number("3")]) == "cache must be \"offline\" or true, not 3")
     }
 }

@@ -137,6 +137,25 @@ import WharfTestSupport
         }
     }
 
+    /// JSPM's `cache: "offline"` (GeneratorOptions.cache in jspm/generator 2.5.1: "use only the cache")
+    /// for one request, on a server that is online: no upstream request, and what is not stored fails.
+    @Test func oneRequestOfflineWithCacheOffline() async throws {
+        try await CDNFixture.with(routes: Self.routes) { cdn in
+            let cold = try await generate(cdn, "install=dyn&cache=offline")
+            // Offline, a range resolves only among stored versions, as with `offline = true`: none here.
+            #expect(cold.status == 404, "\(cold.text)")
+            #expect((cold.json?["error"] as? String)?.hasPrefix("Unable to resolve npm:dyn") == true, "\(cold.text)")
+            #expect(cdn.origin.count("/dyn") == 0, "nothing was asked upstream")
+            let online = try await generate(cdn, "install=dyn")
+            #expect(online.status == 200)
+            let asked = (cdn.origin.count("/dyn"), cdn.origin.count("/npm:dyn@1.0.0/index.js"))
+            let offline = try await Self.post(cdn, ["install": ["dyn"], "cache": "offline"])
+            #expect(offline.status == 200, "\(offline.text)")
+            #expect((offline.json?["map"] as? NSDictionary) == (online.json?["map"] as? NSDictionary))
+            #expect(cdn.origin.count("/dyn") == asked.0 && cdn.origin.count("/npm:dyn@1.0.0/index.js") == asked.1)
+        }
+    }
+
     @Test func offlineGenerationAfterAWarmRunAndTheLocalProvider() async throws {
         var cdn = try await CDNFixture(routes: Self.routes)
         do {
