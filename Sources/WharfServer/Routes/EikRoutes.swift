@@ -15,6 +15,8 @@ struct EikRoutes: RouterMiddleware {
     let authenticator: Authenticator
     let files: StoredFileResponse
 
+    // The routes below are `@inline(never)`: swiftc 6.3.1 -O crashes (signal 11 in LLVM's CoroSplit)
+    // on the closure-specialized copy of `handle` when they are inlined into it.
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let raw = request.uri.path
         guard WharfURLs.eikTypes.contains(where: { raw.hasPrefix("/\($0)/") }) else {
@@ -46,6 +48,7 @@ struct EikRoutes: RouterMiddleware {
 
     // MARK: reads
 
+    @inline(never)
     private func read(_ path: EikPath, request: Request) throws -> Response {
         let name = try Self.nameForLookup(path)
         switch path.tail {
@@ -80,6 +83,7 @@ struct EikRoutes: RouterMiddleware {
         }
     }
 
+    @inline(never)
     private func serveFile(_ path: EikPath, name: PackageName, version: String, file: String, request: Request) throws -> Response {
         guard let (stored, bytes) = try registry.fileWithBody(type: path.type, name: name, version: version, path: file) else {
             throw Self.notFound("\(path.type.rawValue)/\(name)/\(version)\(file) not found")
@@ -89,6 +93,7 @@ struct EikRoutes: RouterMiddleware {
 
     // MARK: writes
 
+    @inline(never)
     private func publish(_ path: EikPath, version rawVersion: String, request: Request) async throws -> Response {
         let user = try await authenticator.authenticate(authorization: request.headers[.authorization])
         let name = try PackageName(path.rawName)
@@ -109,6 +114,7 @@ struct EikRoutes: RouterMiddleware {
         return Self.seeOther(location)
     }
 
+    @inline(never)
     private func changeAlias(_ path: EikPath, major: String, change: EikRegistry.AliasChange, request: Request) async throws -> Response {
         _ = try await authenticator.authenticate(authorization: request.headers[.authorization])
         let name = change == .create ? try PackageName(path.rawName) : try Self.nameForLookup(path)
