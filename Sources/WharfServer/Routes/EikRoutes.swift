@@ -85,10 +85,12 @@ struct EikRoutes: RouterMiddleware {
 
     @inline(never)
     private func serveFile(_ path: EikPath, name: PackageName, version: String, file: String, request: Request) throws -> Response {
+        // Published versions never change (a version is published once, and never deleted).
+        let fill = StoredFileResponse.HotFill(purgeKey: "eik:\(path.type.rawValue)/\(name)/\(version)\(file)", generation: files.hot.generation, isEdgeCacheHit: false)
         guard let (stored, bytes) = try registry.fileWithBody(type: path.type, name: name, version: version, path: file) else {
             throw Self.notFound("\(path.type.rawValue)/\(name)/\(version)\(file) not found")
         }
-        return files.respond(to: request, published: stored, preloaded: bytes)
+        return files.respond(to: request, published: stored, preloaded: bytes, fill: fill)
     }
 
     // MARK: writes
