@@ -6,6 +6,8 @@ public struct CacheMaintenance: Sendable {
     public let blobs: BlobStore
     let entries: Table
     var inFlight = 0
+    /// Told the prefix of each purge once it committed.
+    var purged: @Sendable (String) -> Void = { _ in }
 
     static func entriesTable(in environment: StoreEnvironment) throws -> Table {
         try environment.table("cache.entries")
@@ -17,10 +19,11 @@ public struct CacheMaintenance: Sendable {
         self.entries = try Self.entriesTable(in: blobs.environment)
     }
 
-    init(blobs: BlobStore, entries: Table, inFlight: Int) {
+    init(blobs: BlobStore, entries: Table, inFlight: Int, purged: @escaping @Sendable (String) -> Void) {
         self.blobs = blobs
         self.entries = entries
         self.inFlight = inFlight
+        self.purged = purged
     }
 
     var environment: StoreEnvironment { blobs.environment }
@@ -29,6 +32,7 @@ public struct CacheMaintenance: Sendable {
     public func purge(prefix: String) async throws -> Int {
         let scanFrom = Array(StoreKey.make(prefix).prefix(StoreKey.keptPrefixLength))
         let blobs = blobs, entries = entries
+        defer { purged(prefix) }
         return try await environment.write { txn in
             var doomed: [([UInt8], CacheEntry)] = []
             try txn.scan(entries, prefix: scanFrom) { key, value in

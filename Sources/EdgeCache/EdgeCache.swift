@@ -20,6 +20,7 @@ public final class EdgeCache: Sendable {
     private let metrics: EdgeCacheMetrics
     private let logger: Logger
     private let health: UpstreamHealth
+    private let purgeObservers = Mutex<[@Sendable (String) -> Void]>([])
 
     public init(blobs: BlobStore, configuration: EdgeCacheConfiguration, metrics: any MetricsFactory, logger: Logger) throws {
         self.configuration = configuration
@@ -163,5 +164,21 @@ public final class EdgeCache: Sendable {
     // MARK: maintenance
 
     /// Purge and statistics over this cache's store (also usable without a server).
-    public var maintenance: CacheMaintenance { CacheMaintenance(blobs: blobs, entries: entries, inFlight: flights.withLock { $0.count }) }
+    public var maintenance: CacheMaintenance {
+        let observers = purgeObservers.withLock { $0 }
+        return CacheMaintenance(blobs: blobs, entries: entries, inFlight: flights.withLock { $0.count }) { prefix in
+            for observer in observers { observer(prefix) }
+        }
+    }
+
+    /// `observer` hears the prefix of every purge through `maintenance`, once it committed (the
+    /// server's in-memory copies go then).
+    public func onPurge(_ observer: @escaping @Sendable (String) -> Void) {
+        purgeObservers.withLock { $0.append(observer) }
+    }
+
+    /// Counts hits answered without `lookup` (from the server's in-memory copies).
+    public func countHits(_ count: Int) {
+        metrics.hits.increment(by: count)
+    }
 }

@@ -1,5 +1,8 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Counts every answered request and, when `writesLog`, logs one line for it: method, path,
 /// status and milliseconds.
@@ -28,7 +31,16 @@ struct AccessLogMiddleware: RouterMiddleware {
         metrics.requests.increment()
         guard writesLog, logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - started
-        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        logger.info("\(request.method) \(request.uri) \(status) \(String(format: "%.1f", ms))ms")
+        Self.log(logger, method: request.method, target: "\(request.uri)", status: status, milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+    }
+
+    /// The one line of a request, for this middleware and the hot path.
+    static func log(_ logger: Logger, method: HTTPRequest.Method, target: String, status: Int, milliseconds: Double) {
+        guard logger.logLevel <= .info else { return }
+        logger.info("\(method) \(target) \(status) \(String(format: "%.1f", milliseconds))ms")
+    }
+
+    static func log(_ logger: Logger, method: HTTPRequest.Method, target: String, status: Int, elapsed: TimeAmount) {
+        log(logger, method: method, target: target, status: status, milliseconds: Double(elapsed.nanoseconds) / 1e6)
     }
 }

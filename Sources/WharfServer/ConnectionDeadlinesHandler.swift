@@ -74,6 +74,15 @@ final class ConnectionDeadlinesHandler: ChannelDuplexHandler, RemovableChannelHa
         context.write(data, promise: promise)
     }
 
+    /// A request this handler never saw was answered in front of it (the hot path): the
+    /// connection waits for its next head again, as after any answer.
+    func requestAnsweredBefore() {
+        guard inFlight == 0 else { return }
+        awaitingHead = true
+        headStarted = nil
+        lastActivity = .now()
+    }
+
     fileprivate func bytesArrived() {
         let now = NIODeadline.now()
         lastActivity = now

@@ -55,7 +55,10 @@ public struct WharfService: Sendable {
             secret: try Authenticator.secret(configured: configuration.jwtSecret, environment: components.environment),
             tokenLifetime: configuration.tokenLifetime
         )
-        let files = StoredFileResponse(blobs: components.blobs, metrics: metrics)
+        let hot = HotCache(capacity: configuration.hotCacheSize)
+        // A purge commits, then its prefix leaves memory (see `HotCache` for why that is never stale).
+        cache.onPurge { prefix in hot.invalidate(prefix: prefix) }
+        let files = StoredFileResponse(blobs: components.blobs, metrics: metrics, hot: hot)
         let jsr = components.jsr
         let jsrAuthorizations = try JSRAuthorizations(
             registry: jsr, authenticator: authenticator,
@@ -71,10 +74,10 @@ public struct WharfService: Sendable {
         router.middlewares.add(CDNRoutes(cache: cache, urls: urls, files: files, logger: logger))
         router.middlewares.add(EikRoutes(registry: components.eik, authenticator: authenticator, files: files))
         router.middlewares.add(JSRFileRoutes(registry: jsr, files: files))
-        OperationsRoutes(cache: cache, metrics: metrics).register(on: router)
+        OperationsRoutes(cache: cache, metrics: metrics, hot: hot).register(on: router)
         let loginGuard = LoginGuard(limiter: AuthFailureLimiter(policy: configuration.authFailures), trustedProxies: configuration.trustedProxies, logger: logger)
         AuthRoutes(authenticator: authenticator, loginGuard: loginGuard).register(on: router)
-        JSRRoutes(registry: jsr, authorizations: jsrAuthorizations, publisher: publisher, urls: urls, loginGuard: loginGuard)
+        JSRRoutes(registry: jsr, authorizations: jsrAuthorizations, publisher: publisher, urls: urls, loginGuard: loginGuard, hot: hot)
             .register(on: router)
         JSRDevicePage(authorizations: jsrAuthorizations, loginGuard: loginGuard).register(on: router)
         ImportMapRoutes(
@@ -84,14 +87,12 @@ public struct WharfService: Sendable {
             .register(on: router)
         GenerateRoutes(generator: components.generator).register(on: router)
 
+        let accessLog = configuration.accessLog ? logger : nil
         let publicURL = urls.base
         let app = Application(
             router: router,
             server: .http1(configuration: .init(
-                additionalChannelHandlers: [
-                    ExpectContinueHandler(), ClientGoneHandler(),
-                    ConnectionDeadlinesHandler(headerTimeout: TimeAmount(configuration.headerTimeout), idleTimeout: TimeAmount(configuration.idleTimeout)),
-                ]
+                additionalChannelHandlers: Self.channelHandlers(configuration, hot: hot, metrics: metrics, accessLog: accessLog)
             )),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil),
             onServerRunning: { channel in
@@ -110,5 +111,16 @@ public struct WharfService: Sendable {
             throw error
         }
         await publisher.stop()
+    }
+
+    /// Each connection's handlers after HTTP decoding; when the hot cache is on, first the watcher
+    /// that puts `HotPathHandler` in front of the decoder.
+    private static func channelHandlers(
+        _ configuration: WharfConfiguration, hot: HotCache, metrics: ServerMetrics, accessLog: Logger?
+    ) -> [any RemovableChannelHandler] {
+        let deadlines = ConnectionDeadlinesHandler(headerTimeout: TimeAmount(configuration.headerTimeout), idleTimeout: TimeAmount(configuration.idleTimeout))
+        let rest: [any RemovableChannelHandler] = [ExpectContinueHandler(), ClientGoneHandler(), deadlines]
+        guard hot.isEnabled else { return rest }
+        return [HotPathHandler.ResponseWatcher(cache: hot, counters: metrics.hot, deadlines: deadlines, accessLog: accessLog)] + rest
     }
 }

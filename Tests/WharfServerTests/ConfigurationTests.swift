@@ -15,6 +15,7 @@ import Testing
         #expect(configuration.offline == false)
         #expect(configuration.store.mapSize == 1 << 30)
         #expect(configuration.cache.maxObjectSize == 100 << 20)
+        #expect(configuration.hotCacheSize == defaults.hotCacheSize && defaults.hotCacheSize == 64 << 20)
         #expect(configuration.cache.freshness.minimumLifetime == defaults.cache.freshness.minimumLifetime)
         #expect(configuration.cache.freshness.negativeLifetime == defaults.cache.freshness.negativeLifetime)
         #expect(configuration.upstreams.map(\.host) == WharfConfiguration.defaultUpstreams.map(\.host))
@@ -38,6 +39,7 @@ import Testing
         max_fails = 5
         fail_timeout = "1m"
         probe_interval = "250ms"
+        hot_cache_size = "8 MiB"
         [upstreams]
         "ga.jspm.io" = "http://127.0.0.1:9000/mirror"
         [auth]
@@ -53,6 +55,7 @@ import Testing
         #expect(configuration.cache.freshness.negativeLifetime == .milliseconds(250))
         #expect(configuration.cache.readTimeout == .milliseconds(12_500))
         #expect(configuration.cache.health == UpstreamHealthPolicy(maxFails: 5, failTimeout: .seconds(60), probeInterval: .milliseconds(250)))
+        #expect(configuration.hotCacheSize == 8 << 20)
         #expect(configuration.upstreams.count == 1)
         #expect(configuration.edgeCache.upstreams.origin(for: "ga.jspm.io")?.description == "http://127.0.0.1:9000/mirror")
         #expect(configuration.tokenLifetime == .seconds(7200))

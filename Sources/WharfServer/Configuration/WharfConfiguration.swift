@@ -36,6 +36,9 @@ public struct WharfConfiguration: Sendable {
     /// `[cache]`: object size, freshness, timeouts, upstream health and pace. Its `upstreams` and
     /// `offline` come from the keys below (`edgeCache` puts them in).
     public var cache = EdgeCacheConfiguration()
+    /// `[cache] hot_cache_size`: bytes of immutable files kept in memory with their heads encoded,
+    /// answered before the router (see `HotCache`); 0: off.
+    public var hotCacheSize = 64 << 20
     /// `GET /build/pkg@v?token=…` with this token purges the package first; empty: never.
     public var rebuildToken = ""
 
@@ -164,6 +167,7 @@ public struct WharfConfiguration: Sendable {
             case "negative_ttl": cache.freshness.negativeLifetime = try Quantities.duration(value, key: "cache.negative_ttl")
             case "connect_timeout": cache.connectTimeout = try Quantities.duration(value, key: "cache.connect_timeout")
             case "read_timeout": cache.readTimeout = try Quantities.duration(value, key: "cache.read_timeout")
+            case "hot_cache_size": hotCacheSize = try Quantities.bytes(value, key: "cache.hot_cache_size")
             case "rebuild_token": rebuildToken = try Self.string(value, key: "cache.rebuild_token")
             case "min_rate": cache.pace = try Quantities.rate(value, key: "cache.min_rate", keeping: cache.pace)
             case "fetch_deadline": cache.pace.deadline = try Quantities.duration(value, key: "cache.fetch_deadline")

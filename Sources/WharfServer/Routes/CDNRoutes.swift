@@ -26,18 +26,15 @@ struct CDNRoutes: RouterMiddleware {
             throw error
         }
         let address = try CacheAddress.parse(path.dropFirst(WharfURLs.cdnPrefix.count), query: request.uri.query, upstreams: cache.configuration.upstreams)
+        let generation = files.hot.generation
         let answer = try await cache.lookup(address)
-        return respond(answer, to: request, address: address)
+        return respond(answer, to: request, address: address, generation: generation)
     }
 
-    private func respond(_ answer: CacheResponse, to request: Request, address: CacheAddress) -> Response {
+    private func respond(_ answer: CacheResponse, to request: Request, address: CacheAddress, generation: UInt64) -> Response {
         let entry = answer.entry
         let now = Date.now.timeIntervalSince1970
-        var headers: HTTPFields = [:]
-        headers.reserveCapacity(10)
-        headers[.accessControlAllowOrigin] = "*"
-        headers[.cacheControl] = entry.isImmutable ? "public, max-age=31536000, immutable" : "public, max-age=\(entry.remainingLifetime(at: now))"
-        headers[Self.xCache] = answer.source.rawValue
+        var headers = FileAnswer.cdnHeaders(entry, source: answer.source, now: now)
 
         switch entry.status {
         case 301, 302, 303, 307, 308:
@@ -49,17 +46,16 @@ struct CDNRoutes: RouterMiddleware {
         default:
             var error = WharfHTTPError(.notFound, "not found upstream: \(address)")
             error.cacheControl = headers[.cacheControl]!
-            error.extraHeaders[Self.xCache] = answer.source.rawValue
+            error.extraHeaders[FileAnswer.xCache] = answer.source.rawValue
             return error.makeResponse()
         }
 
-        headers[.contentType] = entry.contentType ?? "application/octet-stream"
-        // The validator of every 200, the streamed first answer's included (it has no ETag yet).
-        headers[.lastModified] = entry.lastModified ?? HTTPDate.format(entry.storedAt)
         let isHead = request.method == .head
         switch answer.body {
         case .live(let live):
-            StoredFileResponse.guardActiveContent(&headers, contentType: entry.contentType ?? "")
+            headers[.contentType] = entry.contentType ?? "application/octet-stream"
+            headers[.lastModified] = FileAnswer.lastModified(of: entry)
+            FileAnswer.guardActiveContent(&headers, contentType: entry.contentType ?? "")
             if let length = live.contentLength { headers[.contentLength] = String(length) }
             if isHead { return Response(status: .ok, headers: headers) }
             let metrics = files.metrics, logger = logger, path = request.uri.path
@@ -79,13 +75,15 @@ struct CDNRoutes: RouterMiddleware {
                 try await writer.finish(nil)
             })
         case .none:
+            headers[.contentType] = entry.contentType ?? "application/octet-stream"
+            headers[.lastModified] = FileAnswer.lastModified(of: entry)
             headers[.contentLength] = "0"
             return Response(status: .ok, headers: headers)
         case .stored(let ref, let preloaded):
-            headers[.contentType] = nil
-            return files.respond(to: request, ref: ref, contentType: entry.contentType ?? "application/octet-stream", preloaded: preloaded, headers: headers)
+            // Only immutable hits go hot: their answer does not change with time.
+            let fill = answer.source == .hit && entry.isImmutable
+                ? StoredFileResponse.HotFill(purgeKey: address.key, generation: generation, isEdgeCacheHit: true) : nil
+            return files.respond(to: request, answer: .cdn(entry, source: answer.source, ref: ref, now: now), ref: ref, preloaded: preloaded, fill: fill)
         }
     }
-
-    static let xCache = HTTPField.Name("X-Cache")!
 }

@@ -15,6 +15,8 @@ struct EikRoutes: RouterMiddleware {
     let authenticator: Authenticator
     let files: StoredFileResponse
 
+    // The routes below are `@inline(never)`: swiftc 6.3.1 -O crashes (signal 11 in LLVM's CoroSplit)
+    // on the closure-specialized copy of `handle` when they are inlined into it.
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let raw = request.uri.path
         guard WharfURLs.eikTypes.contains(where: { raw.hasPrefix("/\($0)/") }) else {
@@ -24,10 +26,7 @@ struct EikRoutes: RouterMiddleware {
         guard let path = EikPath.parse(raw.dropFirst()) else {
             throw isRead ? Self.notFound("not found: \(raw)") : WharfHTTPError(.badRequest, "invalid path: \(raw)")
         }
-        // The registry's errors are mapped here rather than by DomainErrorMiddleware alone: without
-        // this `catch`, Swift 6.3.1's release build crashes splitting this coroutine.
-        do {
-            switch (request.method, path.tail) {
+        switch (request.method, path.tail) {
             case (.get, _), (.head, _):
                 return try read(path, request: request)
             case (.put, .version(let version, file: nil)):
@@ -44,14 +43,12 @@ struct EikRoutes: RouterMiddleware {
                 var error = WharfHTTPError(.methodNotAllowed, "\(request.method) is not allowed on \(raw)")
                 error.extraHeaders[.allow] = "GET, HEAD"
                 throw error
-            }
-        } catch let error as RegistryError {
-            throw error.httpError(isRead: isRead)
         }
     }
 
     // MARK: reads
 
+    @inline(never)
     private func read(_ path: EikPath, request: Request) throws -> Response {
         let name = try Self.nameForLookup(path)
         switch path.tail {
@@ -86,15 +83,19 @@ struct EikRoutes: RouterMiddleware {
         }
     }
 
+    @inline(never)
     private func serveFile(_ path: EikPath, name: PackageName, version: String, file: String, request: Request) throws -> Response {
+        // Published versions never change (a version is published once, and never deleted).
+        let fill = StoredFileResponse.HotFill(purgeKey: "eik:\(path.type.rawValue)/\(name)/\(version)\(file)", generation: files.hot.generation, isEdgeCacheHit: false)
         guard let (stored, bytes) = try registry.fileWithBody(type: path.type, name: name, version: version, path: file) else {
             throw Self.notFound("\(path.type.rawValue)/\(name)/\(version)\(file) not found")
         }
-        return files.respond(to: request, published: stored, preloaded: bytes)
+        return files.respond(to: request, published: stored, preloaded: bytes, fill: fill)
     }
 
     // MARK: writes
 
+    @inline(never)
     private func publish(_ path: EikPath, version rawVersion: String, request: Request) async throws -> Response {
         let user = try await authenticator.authenticate(authorization: request.headers[.authorization])
         let name = try PackageName(path.rawName)
@@ -115,6 +116,7 @@ struct EikRoutes: RouterMiddleware {
         return Self.seeOther(location)
     }
 
+    @inline(never)
     private func changeAlias(_ path: EikPath, major: String, change: EikRegistry.AliasChange, request: Request) async throws -> Response {
         _ = try await authenticator.authenticate(authorization: request.headers[.authorization])
         let name = change == .create ? try PackageName(path.rawName) : try Self.nameForLookup(path)

@@ -37,10 +37,12 @@ struct JSRFileRoutes: RouterMiddleware {
             guard segments.count >= 4, !segments[3...].contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
                 throw JSRError(.notFound, "not found: \(raw)")
             }
+            // A version's files never change; deleting a package or a scope invalidates `jsr:`.
+            let fill = StoredFileResponse.HotFill(purgeKey: "\(Self.hotPurgePrefix)@\(scope)/\(name)/\(segments[2])\(path)", generation: files.hot.generation, isEdgeCacheHit: false)
             guard let (stored, bytes) = try registry.packages.file(scope: scope, name: name, version: segments[2], path: path) else {
                 throw JSRError(.notFound, "@\(scope)/\(name)@\(segments[2]) has no file \(path)")
             }
-            return files.respond(to: request, published: stored, preloaded: bytes)
+            return files.respond(to: request, published: stored, preloaded: bytes, fill: fill)
         } catch let error as JSRError {
             // Invalid names and versions are simply not there, as on a static file host.
             switch error.kind {
@@ -51,4 +53,7 @@ struct JSRFileRoutes: RouterMiddleware {
             }
         }
     }
+
+    /// The purge keys of every hot JSR file start with it.
+    static let hotPurgePrefix = "jsr:"
 }

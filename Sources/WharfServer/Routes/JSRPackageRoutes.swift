@@ -6,6 +6,8 @@ import Registry
 struct JSRPackageRoutes: Sendable {
     let registry: JSRRegistry
     let authorizations: JSRAuthorizations
+    /// Emptied of JSR files when a package or scope goes (a name may be published again).
+    let hot: HotCache
     let publisher: JSRPublisher
 
     private var packages: JSRPackages { registry.packages }
@@ -67,6 +69,7 @@ struct JSRPackageRoutes: Sendable {
     @Sendable func deletePackage(_ request: Request, context: WharfRequestContext) async throws -> Response {
         let actor = try await authorizations.actor(of: request)
         try await packages.deletePackage(try context.parameters.require("package"), in: try context.parameters.require("scope"), by: actor)
+        hot.invalidate(prefix: JSRFileRoutes.hotPurgePrefix)
         return JSRAPI.noContent()
     }
 

@@ -10,11 +10,12 @@ struct JSRRoutes {
     let publisher: JSRPublisher
     let urls: WharfURLs
     let loginGuard: LoginGuard
+    let hot: HotCache
 
     func register(on router: Router<WharfRequestContext>) {
         let api = router.group(RouterPath(String(WharfURLs.jsrAPIPrefix.dropFirst().dropLast())))
-        JSRScopeRoutes(scopes: registry.scopes, authorizations: authorizations).register(on: api)
-        JSRPackageRoutes(registry: registry, authorizations: authorizations, publisher: publisher).register(on: api)
+        JSRScopeRoutes(scopes: registry.scopes, authorizations: authorizations, hot: hot).register(on: api)
+        JSRPackageRoutes(registry: registry, authorizations: authorizations, hot: hot, publisher: publisher).register(on: api)
         JSRUserRoutes(scopes: registry.scopes, authorizations: authorizations).register(on: api)
         JSRAuthorizationRoutes(authorizations: authorizations, urls: urls, loginGuard: loginGuard).register(on: api)
     }

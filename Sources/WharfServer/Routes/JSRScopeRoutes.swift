@@ -5,6 +5,8 @@ import Registry
 struct JSRScopeRoutes: Sendable {
     let scopes: JSRScopes
     let authorizations: JSRAuthorizations
+    /// Emptied of JSR files when a package or scope goes (a name may be published again).
+    let hot: HotCache
 
     func register(on api: RouterGroup<WharfRequestContext>) {
         api.post("scopes", use: createScope)
@@ -44,6 +46,7 @@ struct JSRScopeRoutes: Sendable {
 
     @Sendable func deleteScope(_ request: Request, context: WharfRequestContext) async throws -> Response {
         try await scopes.deleteScope(try context.parameters.require("scope"), by: authorizations.actor(of: request))
+        hot.invalidate(prefix: JSRFileRoutes.hotPurgePrefix)
         return JSRAPI.noContent()
     }
 

@@ -5,6 +5,7 @@ import Hummingbird
 struct OperationsRoutes {
     let cache: EdgeCache
     let metrics: ServerMetrics
+    let hot: HotCache
 
     func register(on router: Router<WharfRequestContext>) {
         router.on("/healthz", method: .get) { _, _ in health() }
@@ -21,6 +22,7 @@ struct OperationsRoutes {
         metrics.storeUsedBytes.set(Int64(store.usedBytes))
         metrics.storeMapBytes.set(Int64(store.mapSize))
         metrics.cacheEntries.set(Int64(try cache.maintenance.entryCount()))
+        metrics.foldHotPath(into: cache, usage: hot.usage)
         let text = metrics.registry.emitToBuffer()
         return Response(
             status: .ok,
