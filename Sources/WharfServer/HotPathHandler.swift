@@ -198,17 +198,17 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
 
 /// What `HotPathHandler` reads of a request head: where it ends, its method and target, and the
 /// header fields that decide a file's answer. Anything else is left to NIO's decoder.
-struct RequestHead {
+public struct RequestHead: Sendable {
     /// Bytes of the head, the empty line included.
-    let length: Int
-    let isHEAD: Bool
+    public let length: Int
+    public let isHEAD: Bool
     /// GET or HEAD, HTTP/1.1, no field that asks for more than a file (see `parse`).
-    var isHotCandidate: Bool
+    public var isHotCandidate: Bool
     private let targetRange: Range<Int>
     /// Offsets of `If-None-Match`, `If-Modified-Since`, `Range` and `If-Range` field lines.
     private(set) var conditions: [(name: HTTPField.Name, value: Range<Int>)] = []
 
-    enum Parsed {
+    public enum Parsed: Sendable {
         case head(RequestHead)
         /// No empty line yet.
         case incomplete
@@ -216,11 +216,11 @@ struct RequestHead {
         case unusual
     }
 
-    func target(in bytes: ByteBuffer) -> ByteBuffer {
+    public func target(in bytes: ByteBuffer) -> ByteBuffer {
         bytes.getSlice(at: bytes.readerIndex + targetRange.lowerBound, length: targetRange.count)!
     }
 
-    func conditionFields(in bytes: ByteBuffer) -> HTTPFields {
+    public func conditionFields(in bytes: ByteBuffer) -> HTTPFields {
         var fields = HTTPFields()
         for (name, range) in conditions {
             fields.append(HTTPField(name: name, value: bytes.getString(at: bytes.readerIndex + range.lowerBound, length: range.count) ?? ""))
@@ -228,7 +228,7 @@ struct RequestHead {
         return fields
     }
 
-    static func parse(_ buffer: ByteBuffer) -> Parsed {
+    public static func parse(_ buffer: ByteBuffer) -> Parsed {
         buffer.withUnsafeReadableBytes { raw -> Parsed in
             let bytes = raw.bindMemory(to: UInt8.self)
             let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
