@@ -5,6 +5,8 @@ import Storage
 public struct CacheMaintenance: Sendable {
     public let blobs: BlobStore
     let entries: Table
+    /// Each purge, for the processes that keep copies of what it removes.
+    public let purges: PurgeLog
     var inFlight = 0
     /// Told the prefix of each purge once it committed.
     var purged: @Sendable (String) -> Void = { _ in }
@@ -17,11 +19,13 @@ public struct CacheMaintenance: Sendable {
     public init(blobs: BlobStore) throws {
         self.blobs = blobs
         self.entries = try Self.entriesTable(in: blobs.environment)
+        self.purges = try PurgeLog(environment: blobs.environment)
     }
 
-    init(blobs: BlobStore, entries: Table, inFlight: Int, purged: @escaping @Sendable (String) -> Void) {
+    init(blobs: BlobStore, entries: Table, purges: PurgeLog, inFlight: Int, purged: @escaping @Sendable (String) -> Void) {
         self.blobs = blobs
         self.entries = entries
+        self.purges = purges
         self.inFlight = inFlight
         self.purged = purged
     }
@@ -31,7 +35,7 @@ public struct CacheMaintenance: Sendable {
     /// Deletes every entry whose key (`host/path`) starts with `prefix`; returns how many.
     public func purge(prefix: String) async throws -> Int {
         let scanFrom = Array(StoreKey.make(prefix).prefix(StoreKey.keptPrefixLength))
-        let blobs = blobs, entries = entries
+        let blobs = blobs, entries = entries, purges = purges
         defer { purged(prefix) }
         return try await environment.write { txn in
             var doomed: [([UInt8], CacheEntry)] = []
@@ -44,6 +48,7 @@ public struct CacheMaintenance: Sendable {
                 try txn.delete(entries, key: key)
                 for blob in entry.blobs { try blobs.release(blob, in: txn) }
             }
+            try purges.append(prefix, in: txn)
             return doomed.count
         }
     }

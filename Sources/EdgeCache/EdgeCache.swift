@@ -12,6 +12,7 @@ public final class EdgeCache: Sendable {
     public let configuration: EdgeCacheConfiguration
     public let blobs: BlobStore
     let entries: Table
+    let purges: PurgeLog
     private let client: HTTPClient
     private let upstream: UpstreamFetch
     private let flights = Mutex<[String: Flight]>([:])
@@ -26,6 +27,7 @@ public final class EdgeCache: Sendable {
         self.configuration = configuration
         self.blobs = blobs
         self.entries = try CacheMaintenance.entriesTable(in: blobs.environment)
+        self.purges = try PurgeLog(environment: blobs.environment)
         self.metrics = EdgeCacheMetrics(factory: metrics)
         self.logger = logger
         var clientConfiguration = HTTPClient.Configuration(
@@ -166,7 +168,7 @@ public final class EdgeCache: Sendable {
     /// Purge and statistics over this cache's store (also usable without a server).
     public var maintenance: CacheMaintenance {
         let observers = purgeObservers.withLock { $0 }
-        return CacheMaintenance(blobs: blobs, entries: entries, inFlight: flights.withLock { $0.count }) { prefix in
+        return CacheMaintenance(blobs: blobs, entries: entries, purges: purges, inFlight: flights.withLock { $0.count }) { prefix in
             for observer in observers { observer(prefix) }
         }
     }

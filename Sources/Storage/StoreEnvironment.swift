@@ -212,6 +212,16 @@ public final class StoreEnvironment: @unchecked Sendable {
         }
     }
 
+    /// The id of the last write committed by any process sharing the store: it changes with every
+    /// commit, so a reader can tell in a few nanoseconds (no transaction) that nothing was written.
+    public func lastCommittedTransaction() -> UInt64 {
+        gate.withShared {
+            if closed.load(ordering: .acquiring) { return 0 }
+            var info = MDB_envinfo()
+            return mdb_env_info(env, &info) == MDB_SUCCESS ? UInt64(info.me_last_txnid) : 0
+        }
+    }
+
     // MARK: statistics
 
     public struct Statistics: Sendable {

@@ -13,6 +13,8 @@ import Synchronization
 final class HotCache: Sendable {
     /// At most this many bytes of entries (bodies, heads and bookkeeping); 0: off.
     let capacity: Int
+    /// Purges committed by other processes sharing the store; nil when nothing else writes it.
+    private let feed: PurgeFeed?
     private let state = Mutex(State())
 
     private struct State {
@@ -21,8 +23,9 @@ final class HotCache: Sendable {
         var generation: UInt64 = 0
     }
 
-    init(capacity: Int) {
+    init(capacity: Int, feed: PurgeFeed? = nil) {
         self.capacity = max(0, capacity)
+        self.feed = feed
     }
 
     var isEnabled: Bool { capacity > 0 }
@@ -33,6 +36,7 @@ final class HotCache: Sendable {
     /// `target`: the request target's bytes as the client sent them.
     func lookup(_ target: ByteBuffer) -> HotEntry? {
         guard isEnabled else { return nil }
+        feed?.catchUp { prefix in invalidate(prefix: prefix ?? "") }
         let entry = state.withLock { $0.entries[target] }
         entry?.touch()
         return entry
@@ -51,7 +55,7 @@ final class HotCache: Sendable {
         }
     }
 
-    /// Drops every entry whose purge key starts with `prefix`, and refuses fills begun before.
+    /// Drops every entry whose purge key starts with `prefix` ("": all), and refuses fills begun before.
     func invalidate(prefix: String) {
         state.withLock { state in
             state.generation &+= 1

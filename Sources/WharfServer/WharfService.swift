@@ -55,7 +55,7 @@ public struct WharfService: Sendable {
             secret: try Authenticator.secret(configured: configuration.jwtSecret, environment: components.environment),
             tokenLifetime: configuration.tokenLifetime
         )
-        let hot = HotCache(capacity: configuration.hotCacheSize)
+        let hot = HotCache(capacity: configuration.hotCacheSize, feed: try PurgeFeed(environment: components.environment, log: cache.maintenance.purges))
         // A purge commits, then its prefix leaves memory (see `HotCache` for why that is never stale).
         cache.onPurge { prefix in hot.invalidate(prefix: prefix) }
         let files = StoredFileResponse(blobs: components.blobs, metrics: metrics, hot: hot)

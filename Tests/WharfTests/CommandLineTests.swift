@@ -48,6 +48,11 @@ import WharfTestSupport
         let base = "http://127.0.0.1:\(port)/cdn/ga.jspm.io/npm:fixture@1.0.0/"
         #expect(try await client.get(base + "a.js").status == 200)
         #expect(try await client.get(base + "b.js").status == 200)
+        // Hit twice more: the first hit fills the server's hot cache, the second is answered from it.
+        for _ in 0..<2 {
+            #expect(try await client.get(base + "a.js").header("x-cache") == "HIT")
+            #expect(try await client.get(base + "b.js").header("x-cache") == "HIT")
+        }
 
         let stats = try await WharfProcess.run(["cache", "stats", "--data", data.path])
         #expect(stats.status == 0, "\(stats.output)")
@@ -57,7 +62,7 @@ import WharfTestSupport
         #expect(purge.status == 0, "\(purge.output)")
         #expect(purge.output.contains("purged 1 entry"), "\(purge.output)")
 
-        // The running server sees the purge: the next request goes upstream again.
+        // The running server sees the purge, in its hot cache too: the next request goes upstream again.
         let again = try await client.get(base + "a.js")
         #expect(again.header("x-cache") == "MISS")
         #expect(origin.count("/npm:fixture@1.0.0/a.js") == 2)
