@@ -25,6 +25,8 @@ public final class StoreEnvironment: @unchecked Sendable {
     let env: OpaquePointer
     private let gate = ResizeGate()
     private let writer = DispatchQueue(label: "wharf.storage.writer", qos: .userInitiated)
+    /// Writes waiting for the writer queue's next group commit.
+    private let queued = QueuedWrites()
     private static let writerKey = DispatchSpecificKey<Bool>()
     private let tables = Mutex<[String: Table]>([:])
     private let closed = Atomic<Bool>(false)
@@ -143,11 +145,17 @@ public final class StoreEnvironment: @unchecked Sendable {
     /// `body` must not touch anything outside the transaction.
     /// `durable`: the commit (and every one before it) is on disk when this returns; use it for what
     /// a client is told is done (publishes, tokens). Without it a power cut may undo the last commit.
+    ///
+    /// Writes queued while one commits go in together (group commit): each in its own nested
+    /// transaction, so one that throws leaves the others whole, under one commit and one disk flush.
     public func write<T: Sendable>(durable: Bool = false, _ body: @escaping @Sendable (borrowing WriteTransaction) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            writer.async {
-                continuation.resume(with: Result { try self.runWrite(durable: durable, body) })
-            }
+            let value = ValueBox<T>()
+            queued.enqueue(QueuedWrite(
+                durable: durable,
+                run: { txn in value.value = try body(txn) },
+                finish: { outcome in continuation.resume(with: outcome.map { value.value! }) }
+            )) { writer.async { self.commitQueued() } }
         }
     }
 
@@ -185,6 +193,78 @@ public final class StoreEnvironment: @unchecked Sendable {
                     // mdb_txn_commit frees the transaction even when it fails: never abort after it.
                     try check(mdb_txn_commit(txn), "commit")
                     return value
+                }
+            } catch let error as StorageError where error.isMapFull {
+                try growMap()
+            } catch let error as StorageError where error.isMapResized {
+                try adoptResizedMap()
+            }
+        }
+    }
+
+    /// Commits the writes queued so far (up to `QueuedWrites.batchLimit`) as one transaction, each
+    /// in a nested one, then tells each its outcome. Runs on the writer queue.
+    private func commitQueued() {
+        let (batch, more) = queued.take()
+        if more { writer.async { self.commitQueued() } }
+        guard !batch.isEmpty else { return }
+        var outcomes: [Result<Void, any Error>]
+        do {
+            outcomes = try runBatch(batch)
+        } catch {
+            outcomes = batch.map { _ in .failure(error) }
+        }
+        // One flush for every durable write that committed; if it fails, only they are told so.
+        let durable = batch.indices.filter { batch[$0].durable && (try? outcomes[$0].get()) != nil }
+        if !durable.isEmpty {
+            do {
+                try gate.withShared {
+                    try ensureOpen("sync")
+                    try check(mdb_env_sync(env, 1), "sync")
+                }
+                options.onSync?()
+            } catch {
+                for index in durable { outcomes[index] = .failure(error) }
+            }
+        }
+        for (write, outcome) in zip(batch, outcomes) { write.finish(outcome) }
+    }
+
+    /// One parent transaction, a child per write; a full map aborts all of it, grows, and runs the
+    /// whole batch again (each closure is free of outside effects, so running it twice is safe).
+    private func runBatch(_ batch: [QueuedWrite]) throws -> [Result<Void, any Error>] {
+        while true {
+            do {
+                return try gate.withShared {
+                    try ensureOpen("write")
+                    var parent: OpaquePointer?
+                    try check(mdb_txn_begin(env, nil, 0, &parent), "begin write")
+                    var outcomes: [Result<Void, any Error>] = []
+                    outcomes.reserveCapacity(batch.count)
+                    for write in batch {
+                        var child: OpaquePointer?
+                        let rc = mdb_txn_begin(env, parent, 0, &child)
+                        if rc != MDB_SUCCESS {
+                            mdb_txn_abort(parent)
+                            try check(rc, "begin nested write")
+                        }
+                        do {
+                            try write.run(WriteTransaction(handle: TransactionHandle(child!)))
+                            // A child's commit only merges into the parent; it cannot fill the map.
+                            let committed = mdb_txn_commit(child)
+                            outcomes.append(committed == MDB_SUCCESS ? .success(()) : .failure(StorageError.backend(committed, operation: "commit nested write")))
+                        } catch let error as StorageError where error.isMapFull {
+                            mdb_txn_abort(child)
+                            mdb_txn_abort(parent)
+                            throw error
+                        } catch {
+                            mdb_txn_abort(child)
+                            outcomes.append(.failure(error))
+                        }
+                    }
+                    // mdb_txn_commit frees the transaction even when it fails: never abort after it.
+                    try check(mdb_txn_commit(parent), "commit")
+                    return outcomes
                 }
             } catch let error as StorageError where error.isMapFull {
                 try growMap()

@@ -139,6 +139,71 @@ import StoreTestSupport
         #expect(try env.read { try $0.count(table) } == 201)
     }
 
+    /// Writes that arrive together commit together (group commit), yet each stays all or nothing:
+    /// the ones that throw leave nothing, the others everything, and each gets its own value.
+    @Test func writesCommittedTogetherStayAllOrNothingEach() async throws {
+        let dir = TemporaryDirectory()
+        let env = try StoreEnvironment(path: dir.path)
+        let table = try env.table("batch")
+        struct Refused: Error {}
+        let results = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+            for i in 0..<300 {
+                group.addTask {
+                    do {
+                        let echoed = try await env.write { txn -> Int in
+                            try txn.put(table, key: Array("first\(i)".utf8), value: [1])
+                            if i % 3 == 0 { throw Refused() }
+                            try txn.put(table, key: Array("second\(i)".utf8), value: [2])
+                            return i
+                        }
+                        #expect(echoed == i)
+                        return (i, true)
+                    } catch is Refused {
+                        return (i, false)
+                    }
+                }
+            }
+            return try await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(results.count == 300)
+        let stored = try env.read { txn in
+            try (0..<300).map { i in
+                (try txn.contains(table, key: Array("first\(i)".utf8)), try txn.contains(table, key: Array("second\(i)".utf8)))
+            }
+        }
+        for i in 0..<300 {
+            let kept = i % 3 != 0
+            #expect(results[i] == kept)
+            #expect(stored[i] == (kept, kept))
+        }
+        #expect(try env.read { try $0.count(table) } == 200 * 2)
+    }
+
+    /// A durable write that shares a commit with plain ones is still synced before it returns.
+    @Test func aDurableWriteInAGroupIsSynced() async throws {
+        final class Syncs: Sendable {
+            let count = Mutex(0)
+            var now: Int { count.withLock { $0 } }
+        }
+        let dir = TemporaryDirectory()
+        let syncs = Syncs()
+        let env = try StoreEnvironment(path: dir.path, options: StoreOptions(onSync: { syncs.count.withLock { $0 += 1 } }))
+        let table = try env.table("things")
+        let atOpen = syncs.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<50 {
+                group.addTask {
+                    let durable = i == 25
+                    try await env.write(durable: durable) { txn in try txn.put(table, key: [UInt8(i)], value: [1]) }
+                    if durable { #expect(syncs.now > atOpen) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(syncs.now == atOpen + 1, "one flush, for the one durable write")
+        #expect(try env.read { try $0.count(table) } == 50)
+    }
+
     /// From a 1 MiB map to hundreds of megabytes, with readers running: nobody sees MDB_MAP_FULL.
     @Test func mapGrowsFromTinyWithoutErrors() async throws {
         let dir = TemporaryDirectory()
