@@ -117,8 +117,12 @@ public final class EdgeCache: Sendable {
             return CacheResponse(entry: entry, source: leads ? .miss : .coalesced, body: live, original: live)
         case .stored(let entry):
             let source: CacheResponse.Source = stale != nil && entry.body == stale?.body && entry.status == stale?.status ? .revalidated : (leads ? .miss : .coalesced)
-            let preloaded = try readEntry(address.key)?.1
-            return response(entry, source: source, preloaded: preloaded)
+            // Read back with its body in one snapshot. A purge may have come in between, and then
+            // the stored body is gone: look again (fetch anew) rather than stream deleted chunks.
+            guard let (current, preloaded) = try readEntry(address.key), current.body == entry.body, current.served == entry.served else {
+                return try await lookup(address, offline: offline)
+            }
+            return response(current, source: source, preloaded: preloaded)
         case .failed(let error):
             guard let stale else { throw error }
             metrics.stale.increment()

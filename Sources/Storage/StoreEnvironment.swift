@@ -166,13 +166,7 @@ public final class StoreEnvironment: @unchecked Sendable {
 
     private func runWrite<T>(durable: Bool, _ body: (borrowing WriteTransaction) throws -> T) throws -> T {
         let value = try runWrite(body)
-        if durable {
-            try gate.withShared {
-                try ensureOpen("sync")
-                try check(mdb_env_sync(env, 1), "sync")
-            }
-            options.onSync?()
-        }
+        if durable { try syncToDisk() }
         return value
     }
 
@@ -218,11 +212,7 @@ public final class StoreEnvironment: @unchecked Sendable {
         let durable = batch.indices.filter { batch[$0].durable && (try? outcomes[$0].get()) != nil }
         if !durable.isEmpty {
             do {
-                try gate.withShared {
-                    try ensureOpen("sync")
-                    try check(mdb_env_sync(env, 1), "sync")
-                }
-                options.onSync?()
+                try syncToDisk()
             } catch {
                 for index in durable { outcomes[index] = .failure(error) }
             }
@@ -272,6 +262,15 @@ public final class StoreEnvironment: @unchecked Sendable {
                 try adoptResizedMap()
             }
         }
+    }
+
+    /// Flushes every commit so far to disk (what `durable` promises).
+    private func syncToDisk() throws {
+        try gate.withShared {
+            try ensureOpen("sync")
+            try check(mdb_env_sync(env, 1), "sync")
+        }
+        options.onSync?()
     }
 
     /// Doubles the map once every transaction of the process has ended.
