@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import JSON
 import Testing
@@ -61,10 +60,6 @@ import WharfTestSupport
                 $0.integrity = true
                 $0.mapURLs = try Self.urls(map: "http://wharf.test/site/sub/index.html", root: "http://wharf.test/")
             }
-            let sri = { (package: String, version: String, file: String) -> String in
-                let text = NpmFixture.packages[package]![version]![file]!
-                return "sha384-" + Data(SHA384.hash(data: Array(text.utf8))).base64EncodedString()
-            }
             #expect(result.map == .object([
                 ("imports", .object([("app-lib", .string("/cdn/ga.jspm.io/npm:app-lib@1.0.0/browser.js"))])),
                 ("scopes", .object([("/cdn/ga.jspm.io/", .object([
@@ -72,9 +67,9 @@ import WharfTestSupport
                     ("shared", .string("/cdn/ga.jspm.io/npm:shared@1.1.0/esm/index.js")),
                 ]))])),
                 ("integrity", .object([
-                    ("/cdn/ga.jspm.io/npm:app-lib@1.0.0/browser.js", .string(sri("app-lib", "1.0.0", "browser.js"))),
-                    ("/cdn/ga.jspm.io/npm:dyn@1.0.0/index.js", .string(sri("dyn", "1.0.0", "index.js"))),
-                    ("/cdn/ga.jspm.io/npm:shared@1.1.0/esm/index.js", .string(sri("shared", "1.1.0", "esm/index.js"))),
+                    ("/cdn/ga.jspm.io/npm:app-lib@1.0.0/browser.js", .string(try GeneratorTests.sri384("app-lib", "1.0.0", "browser.js"))),
+                    ("/cdn/ga.jspm.io/npm:dyn@1.0.0/index.js", .string(try GeneratorTests.sri384("dyn", "1.0.0", "index.js"))),
+                    ("/cdn/ga.jspm.io/npm:shared@1.1.0/esm/index.js", .string(try GeneratorTests.sri384("shared", "1.1.0", "esm/index.js"))),
                 ])),
             ]), "\(result.map.serialized())")
         }
@@ -150,9 +145,6 @@ import WharfTestSupport
                 $0.integrity = true
                 $0.inputMap = try JSONValue.parse(#"{"imports": {"other": "https://ga.jspm.io/npm:other@2.0.0/lib/main.js"}}"#)
             }
-            let sri = { (package: String, version: String, file: String) -> String in
-                "sha384-" + Data(SHA384.hash(data: Array(NpmFixture.packages[package]![version]![file]!.utf8))).base64EncodedString()
-            }
             #expect(result.map == .object([
                 ("imports", .object([
                     ("app-lib", .string("https://ga.jspm.io/npm:app-lib@1.0.0/browser.js")),
@@ -163,10 +155,10 @@ import WharfTestSupport
                     ("shared", .string("https://ga.jspm.io/npm:shared@1.1.0/esm/index.js")),
                 ]))])),
                 ("integrity", .object([
-                    ("https://ga.jspm.io/npm:app-lib@1.0.0/browser.js", .string(sri("app-lib", "1.0.0", "browser.js"))),
-                    ("https://ga.jspm.io/npm:dyn@1.0.0/index.js", .string(sri("dyn", "1.0.0", "index.js"))),
-                    ("https://ga.jspm.io/npm:other@2.0.0/lib/main.js", .string(sri("other", "2.0.0", "lib/main.js"))),
-                    ("https://ga.jspm.io/npm:shared@1.1.0/esm/index.js", .string(sri("shared", "1.1.0", "esm/index.js"))),
+                    ("https://ga.jspm.io/npm:app-lib@1.0.0/browser.js", .string(try GeneratorTests.sri384("app-lib", "1.0.0", "browser.js"))),
+                    ("https://ga.jspm.io/npm:dyn@1.0.0/index.js", .string(try GeneratorTests.sri384("dyn", "1.0.0", "index.js"))),
+                    ("https://ga.jspm.io/npm:other@2.0.0/lib/main.js", .string(try GeneratorTests.sri384("other", "2.0.0", "lib/main.js"))),
+                    ("https://ga.jspm.io/npm:shared@1.1.0/esm/index.js", .string(try GeneratorTests.sri384("shared", "1.1.0", "esm/index.js"))),
                 ])),
             ]), "\(result.map.serialized())")
         }
