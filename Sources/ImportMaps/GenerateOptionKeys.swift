@@ -9,6 +9,7 @@ enum GenerateOptionKeys {
     static let implemented: Set<String> = [
         "install", "env", "inputMap", "flattenScope", "flattenScopes", "graph", "provider", "defaultProvider",
         "resolutions", "ignore", "integrity", "output", "cache",
+        "mapUrl", "baseUrl", "rootUrl", "combineSubpaths",
     ]
 
     /// Tracing Wharf does not do; `false` (the default) asks for what Wharf does, so it is accepted.
@@ -16,8 +17,8 @@ enum GenerateOptionKeys {
 
     /// Serializable options of JSPM Generator that Wharf does not implement yet: `400 unsupported option KEY`.
     static let unsupported: Set<String> = [
-        "baseUrl", "mapUrl", "rootUrl", "defaultRegistry", "providers", "providerConfig", "packageConfigs",
-        "lock", "latest", "freeze", "combineSubpaths", "fetchRetries",
+        "defaultRegistry", "providers", "providerConfig", "packageConfigs",
+        "lock", "latest", "freeze", "fetchRetries",
     ]
 
     /// Options that take functions or runtime objects, which no request can carry.

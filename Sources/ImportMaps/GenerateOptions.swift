@@ -15,6 +15,10 @@ public struct GenerateOptions: Sendable {
     public var graph = false
     /// JSPM's `cache: "offline"`: this request reads only the store, as `wharf generate --offline`.
     public var offline = false
+    /// JSPM's `mapUrl`, `baseUrl` and `rootUrl`: how the map's URLs are written (none: as they are).
+    public var mapURLs = MapURLs()
+    /// JSPM's `combineSubpaths`: a package's subpath mappings in a scope folded into one `pkg/` mapping.
+    public var combineSubpaths = false
 
     public init() {}
 }

@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 
 /// A `/generate` request read once, whatever carried it: a query string (comma lists, JSON-encoded
@@ -7,6 +8,15 @@ public struct GenerateRequest: Sendable {
     public var options = GenerateOptions()
     /// `output=importmap`: only the map, as `application/importmap+json`.
     public var mapOnly = false
+    /// Where the request came from: only `wharf generate` may name the local disk (`file:` URLs).
+    public var origin = Origin.http
+
+    public enum Origin: Sendable, Equatable {
+        /// `GET`/`POST /generate`: no `file:` URL, and no working directory for relative ones.
+        case http
+        /// `wharf generate`, run in `workingDirectory` (JSPM's process base URL).
+        case commandLine(workingDirectory: URL)
+    }
 
     public init(options: GenerateOptions = GenerateOptions(), mapOnly: Bool = false) {
         self.options = options
@@ -15,8 +25,9 @@ public struct GenerateRequest: Sendable {
 
     /// Reads every known field; the message of a bad one names it. A field Wharf does not implement
     /// is refused (`GenerateOptionKeys`), never ignored.
-    public init(fields: [String: JSONValue]) throws(ImportMapError) {
+    public init(fields: [String: JSONValue], from origin: Origin = .http) throws(ImportMapError) {
         if let refusal = GenerateOptionKeys.refusal(of: fields) { throw refusal }
+        self.origin = origin
         options.install = try Self.installs(fields["install"])
         guard !options.install.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
         if let env = fields["env"] { options.env = Self.strings(env) }
@@ -29,6 +40,30 @@ public struct GenerateRequest: Sendable {
         if let resolutions = fields["resolutions"] { options.resolutions = try Self.stringMap(try Self.object(resolutions, field: "resolutions")) }
         mapOnly = fields["output"]?.stringValue == "importmap"
         if let cache = fields["cache"] { options.offline = try Self.cacheMode(cache) }
+        options.mapURLs = try Self.mapURLs(fields, from: origin)
+        options.combineSubpaths = Self.flag(fields["combineSubpaths"])
+    }
+
+    /// `mapUrl`, `baseUrl`, `rootUrl`: the one place `file:` URLs are refused over HTTP.
+    private static func mapURLs(_ fields: [String: JSONValue], from origin: Origin) throws(ImportMapError) -> MapURLs {
+        let keys = ["baseUrl", "mapUrl", "rootUrl"]
+        var texts: [String: String] = [:]
+        for key in keys {
+            guard let value = fields[key] else { continue }
+            guard let text = value.stringValue else { throw ImportMapError(.invalid, "\(key) must be a URL string") }
+            texts[key] = text
+        }
+        let workingDirectory: URL? = switch origin {
+        case .http: nil
+        case .commandLine(let directory): directory
+        }
+        let urls = try MapURLs(mapUrl: texts["mapUrl"], baseUrl: texts["baseUrl"], rootUrl: texts["rootUrl"], processBase: workingDirectory)
+        if origin == .http {
+            for key in keys where texts[key] != nil && urls.resolved(key)?.isFileURL == true {
+                throw ImportMapError(.invalid, "\(key): file: URLs are refused over HTTP (only wharf generate reads the local disk)")
+            }
+        }
+        return urls
     }
 
     /// `install`: strings (a comma list in a query), or JSPM's `Install` objects

@@ -1,5 +1,6 @@
 import JSON
 import Registry
+import URLLayout
 
 /// The answer: the map (with the input map's entries, flattened when asked, with integrity), and
 /// the graph; with `provider=local` every CDN URL relocated to Wharf's.
@@ -51,6 +52,64 @@ extension GeneratorRun {
             })))
         }
         return .object(members)
+    }
+
+    /// The URLs written for `mapUrl`/`rootUrl`, then `combineSubpaths`: the order of JSPM's `getMap`
+    /// (rebase, flatten, sort, combineSubpaths). Neither asked: the map as built.
+    func shaped(_ map: JSONValue) -> JSONValue {
+        let rebased = options.mapURLs.rebase(map: map)
+        return options.combineSubpaths ? SubpathCombiner.combine(map: rebased, urls: options.mapURLs) : rebased
+    }
+
+    /// Integrity for the map's modules the trace did not read: the input map's. JSPM traces the input
+    /// map's imports and hashes every module it traces; a module Wharf cannot read is refused by URL.
+    /// Keys are absolute (resolved where the map lives); `shaped` writes them like the map's URLs.
+    func addingIntegrityOfUntracedModules(to map: JSONValue) async throws(ImportMapError) -> JSONValue {
+        guard case .object(var members) = map else { return map }
+        let hashed = Set((map["integrity"]?.objectMembers ?? []).map(\.0))
+        let scoped = (map["scopes"]?.objectMembers ?? []).flatMap { $0.1.objectMembers ?? [] }
+        var modules: [String] = []
+        for (_, value) in (map["imports"]?.objectMembers ?? []) + scoped {
+            guard let written = value.stringValue, !written.hasSuffix("/") else { continue }
+            let url = options.mapURLs.resolve(written)
+            guard !hashed.contains(url), !modules.contains(url) else { continue }
+            if url.hasPrefix("http://") || url.hasPrefix("https://") {
+                modules.append(url)
+            } else if MapURLs.isPlain(url) || url.hasPrefix(".") || url.hasPrefix("/") {
+                throw ImportMapError(.invalid, "integrity: cannot read the input map's \(written): it is relative and no mapUrl (or rootUrl) says where it is")
+            }
+            // Other schemes (`node:`, `deno:`) name built-ins, which JSPM gives no integrity either.
+        }
+        guard !modules.isEmpty else { return map }
+        let run = self
+        let read = await concurrently(modules) { url -> Result<[UInt8], ImportMapError>? in
+            do throws(ImportMapError) { return .success(try await run.untracedModuleBytes(url)) } catch { return .failure(error) }
+        }
+        var added: [(String, JSONValue)] = []
+        for (url, result) in read {
+            guard let result else { throw ImportMapError(.cancelled, "the generation was stopped: its client went away") }
+            switch result {
+            case .success(let bytes): if let sri = Integrity.of(bytes, algorithm: "sha384") { added.append((url, .string(sri))) }
+            case .failure(let error): throw ImportMapError(error.kind, "integrity: cannot read the input map's \(url): \(error.message)")
+            }
+        }
+        let integrity = ((map["integrity"]?.objectMembers ?? []) + added).sorted { $0.0 < $1.0 }
+        members.removeAll { $0.0 == "integrity" }
+        members.append(("integrity", .object(integrity)))
+        return .object(members)
+    }
+
+    /// The bytes a URL of the input map answers with: Wharf's own (its `/cdn/` copy, its registries),
+    /// else an upstream CDN's as the CDN serves them. A host outside `[upstreams]` is the client's mistake.
+    func untracedModuleBytes(_ url: String) async throws(ImportMapError) -> [UInt8] {
+        if let hostAndPath = urls.cdnFile(url) { return try await fetcher.module("https://" + hostAndPath, original: false) }
+        if urls.eikNPMFile(url) != nil || urls.jsrFile(url) != nil { return try await fetcher.module(url, original: false) }
+        do {
+            _ = try fetcher.address(url)
+        } catch {
+            throw ImportMapError(.invalid, error.message)
+        }
+        return try await fetcher.module(url, original: true)
     }
 
     func graphJSON() -> JSONValue {

@@ -72,8 +72,10 @@ struct GeneratorRun {
             entries.append(url)
         }
         let walk = try await ModuleGraph.walk(from: entries, visitor: &self)
+        var map = buildMap(traced: walk.all)
+        if options.integrity { map = try await addingIntegrityOfUntracedModules(to: map) }
         return GenerateResult(
-            map: buildMap(traced: walk.all),
+            map: shaped(map),
             staticDeps: walk.statics.map { relocate($0) },
             dynamicDeps: walk.dynamics.map { relocate($0) },
             graph: options.graph ? graphJSON() : nil

@@ -57,6 +57,11 @@ public struct WharfURLs: Sendable, Equatable {
 
     // MARK: reading Wharf's own URLs
 
+    /// The host and path (with any query) of a Wharf `/cdn/` URL: the inverse of `cdn(_:)`.
+    public func cdnFile(_ url: String) -> Substring? {
+        url.hasPrefix(cdnRoot + "/") ? url.dropFirst(cdnRoot.count + 1) : nil
+    }
+
     /// A file of an Eik `npm` package version: name (`a` or `@s/a`), version and the path inside.
     public func eikNPMFile(_ url: String) -> (name: String, version: String, file: String)? {
         guard url.hasPrefix(eikNPMRoot) else { return nil }

@@ -36,6 +36,18 @@ struct GenerateCommand: AsyncParsableCommand {
     @Flag(help: "Never contact an upstream; use only what the store holds.")
     var offline = false
 
+    @Option(name: .customLong("map-url"), help: "Where the map will live (file: allowed): URLs on its origin are written relative to it.")
+    var mapUrl: String?
+
+    @Option(name: .customLong("base-url"), help: "The base relative --map-url and --root-url resolve against (default: the map's folder).")
+    var baseUrl: String?
+
+    @Option(name: .customLong("root-url"), help: "URLs under this one are written root-relative (/…).")
+    var rootUrl: String?
+
+    @Flag(name: .customLong("combine-subpaths"), help: "One pkg/ mapping for a package's subpaths in a scope, where equivalent.")
+    var combineSubpaths = false
+
     @Option(name: .shortAndLong, help: "Write the map here instead of standard output.")
     var output: String?
 
@@ -46,9 +58,12 @@ struct GenerateCommand: AsyncParsableCommand {
         var fields: [String: JSONValue] = ["install": .array(packages.map(JSONValue.string)), "flattenScope": .bool(flattenScope), "integrity": .bool(integrity)]
         if let env { fields["env"] = .string(env) }
         if let provider { fields["provider"] = .string(provider) }
+        for (key, value) in [("mapUrl", mapUrl), ("baseUrl", baseUrl), ("rootUrl", rootUrl)] { if let value { fields[key] = .string(value) } }
+        if combineSubpaths { fields["combineSubpaths"] = .bool(true) }
         let generate: GenerateOptions
         do {
-            generate = try GenerateRequest(fields: fields).options
+            let workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+            generate = try GenerateRequest(fields: fields, from: .commandLine(workingDirectory: workingDirectory)).options
         } catch {
             throw ValidationError(error.message)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import Testing
 @testable import ImportMaps
@@ -44,8 +45,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "baseUrl", "mapUrl", "rootUrl", "defaultRegistry", "providers", "providerConfig", "packageConfigs",
-        "lock", "latest", "freeze", "combineSubpaths", "fetchRetries",
+        "defaultRegistry", "providers", "providerConfig", "packageConfigs", "lock", "latest", "freeze", "fetchRetries",
     ])
     func optionsNotYetImplementedAreRefused(key: String) {
         #expect(Self.refusal([key: .string("x")]) == "unsupported option \(key)")
@@ -91,5 +91,34 @@ import Testing
         #expect(try Self.request([:]).options.offline == false)
         #expect(Self.refusal(["cache": .bool(false)]) == "unsupported option cache: false (Wharf always answers from its store first)")
         #expect(Self.refusal(["cache": .number("3")]) == "cache must be \"offline\" or true, not 3")
+    }
+
+    /// `mapUrl`, `baseUrl`, `rootUrl` with JSPM 2.5.1's defaults (see MapURLsTests); `file:` URLs only
+    /// from `wharf generate`, which reads the local disk; over HTTP they are refused by key.
+    @Test func outputURLsAndWhereFileURLsAreAllowed() throws {
+        let page = try Self.request(["mapUrl": .string("http://wharf.test/site/sub/index.html"), "rootUrl": .string("http://wharf.test")])
+        #expect(page.options.mapURLs.mapDirectory?.absoluteString == "http://wharf.test/site/sub/")
+        #expect(page.options.mapURLs.rootUrl?.absoluteString == "http://wharf.test/")
+        #expect(try Self.request([:]).options.mapURLs.isEmpty)
+        for key in ["mapUrl", "baseUrl", "rootUrl"] {
+            #expect(Self.refusal([key: .string("file:///site/sub/importmap.json")]) == "\(key): file: URLs are refused over HTTP (only wharf generate reads the local disk)")
+            #expect(Self.refusal([key: .string("http://[::1")]) == "\(key): 'http://[::1' is not a URL")
+            #expect(Self.refusal([key: .string("data:text/plain,x")]) == "\(key): 'data:text/plain,x' must be an http:, https: or file: URL")
+            #expect(Self.refusal([key: .bool(true)]) == "\(key) must be a URL string")
+        }
+        #expect(Self.refusal(["mapUrl": .string("sub/importmap.json")]) == "mapUrl: 'sub/importmap.json' is relative and there is no baseUrl to resolve it against")
+        #expect(Self.refusal(["mapUrl": .string("sub/"), "baseUrl": .string("file:///site/")]) == "baseUrl: file: URLs are refused over HTTP (only wharf generate reads the local disk)")
+
+        let cwd = URL(string: "file:///work/app/")!
+        let cli = try GenerateRequest(fields: ["install": .string("react"), "mapUrl": .string("file:///site/sub/importmap.json")], from: .commandLine(workingDirectory: cwd))
+        #expect(cli.options.mapURLs.mapDirectory?.absoluteString == "file:///site/sub/")
+        let relative = try GenerateRequest(fields: ["install": .string("react"), "rootUrl": .string("public")], from: .commandLine(workingDirectory: cwd))
+        #expect(relative.options.mapURLs.rootUrl?.absoluteString == "file:///work/app/public/", "relative to the working directory, as JSPM's process base")
+    }
+
+    @Test func combineSubpathsIsAFlag() throws {
+        #expect(try Self.request(["combineSubpaths": .bool(true)]).options.combineSubpaths)
+        #expect(try Self.request(["combineSubpaths": .string("")]).options.combineSubpaths, "a query's bare flag")
+        #expect(try Self.request([:]).options.combineSubpaths == false)
     }
 }

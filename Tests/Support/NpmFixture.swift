@@ -35,6 +35,18 @@ public enum NpmFixture {
             "package.json": #"{"name":"dyn","version":"1.0.0","exports":"./index.js"}"#,
             "index.js": "export const d = 1;\n",
         ]],
+        // A package without exports whose files a dependent imports by subpath (`kit/a.js`, `kit/b.js`):
+        // what `combineSubpaths` folds into one `kit/` mapping.
+        "kit": ["1.0.0": [
+            "package.json": #"{"name":"kit","version":"1.0.0"}"#,
+            "index.js": "export const kit = 'kit';\n",
+            "a.js": "export const a = 'a';\n",
+            "b.js": "export const b = 'b';\n",
+        ]],
+        "uses-kit": ["1.0.0": [
+            "package.json": #"{"name":"uses-kit","version":"1.0.0","exports":"./index.js","dependencies":{"kit":"^1.0.0"}}"#,
+            "index.js": "import { kit } from 'kit';\nimport { a } from 'kit/a.js';\nimport { b } from 'kit/b.js';\nexport default kit + ' ' + a + b;\n",
+        ]],
         "pre": [
             "0.9.0": ["package.json": #"{"name":"pre","version":"0.9.0","main":"index.js"}"#, "index.js": "export const v = '0.9.0';\n"],
             "1.0.0-beta.1": ["package.json": #"{"name":"pre","version":"1.0.0-beta.1","main":"index.js"}"#, "index.js": "export const v = 'beta';\n"],

@@ -44,9 +44,9 @@ import WharfTestSupport
             let unknown = try await generate(cdn, "install=app-lib&flatten=1")
             #expect(unknown.status == 400)
             #expect(unknown.json?["error"] as? String == "unknown option flatten")
-            let posted = try await Self.post(cdn, ["install": ["app-lib"], "mapUrl": "https://example.com/"])
+            let posted = try await Self.post(cdn, ["install": ["app-lib"], "fetchRetries": 3])
             #expect(posted.status == 400)
-            #expect(posted.json?["error"] as? String == "unsupported option mapUrl")
+            #expect(posted.json?["error"] as? String == "unsupported option fetchRetries")
             let resolver = try await Self.post(cdn, ["install": ["app-lib"], "customResolver": [String: String]()])
             #expect(resolver.status == 400)
             #expect((resolver.json?["error"] as? String)?.hasPrefix("option customResolver is not serializable") == true)
@@ -122,14 +122,20 @@ import WharfTestSupport
 
     @Test func inputMapIntegrityPostAndImportmapOutput() async throws {
         try await CDNFixture.with(routes: Self.routes) { cdn in
-            let body = Array(#"{"install":["app-lib"],"inputMap":{"imports":{"app-lib":"https://example.com/mine.js"}},"integrity":true}"#.utf8)
+            // The input map's module gets integrity too (JSPM traces the input map's imports as pins).
+            let mine = Self.url("other@2.0.0", "lib/main.js")
+            let body = Array(#"{"install":["app-lib"],"inputMap":{"imports":{"app-lib":"\#(mine)"}},"integrity":true}"#.utf8)
             let response = try await cdn.client.request(cdn.wharf.baseURL + "/generate", method: .POST, body: body)
             #expect(response.status == 200, "\(response.text)")
             let map = try #require(response.json?["map"] as? [String: Any])
-            #expect((map["imports"] as? [String: String])?["app-lib"] == "https://example.com/mine.js", "the input map wins")
+            #expect((map["imports"] as? [String: String])?["app-lib"] == mine, "the input map wins")
             let integrity = try #require(map["integrity"] as? [String: String])
-            let text = Self.packages["shared"]!["1.1.0"]!["esm/index.js"]!
-            #expect(integrity[Self.url("shared@1.1.0", "esm/index.js")] == "sha384-" + Data(SHA384.hash(data: Array(text.utf8))).base64EncodedString())
+            let sri = { (text: String) in "sha384-" + Data(SHA384.hash(data: Array(text.utf8))).base64EncodedString() }
+            #expect(integrity[Self.url("shared@1.1.0", "esm/index.js")] == sri(Self.packages["shared"]!["1.1.0"]!["esm/index.js"]!))
+            #expect(integrity[mine] == sri(Self.packages["other"]!["2.0.0"]!["lib/main.js"]!))
+            let unreadable = try await Self.post(cdn, ["install": ["app-lib"], "inputMap": ["imports": ["x": "https://example.com/x.js"]], "integrity": true])
+            #expect(unreadable.status == 400)
+            #expect((unreadable.json?["error"] as? String)?.hasPrefix("integrity: cannot read the input map's https://example.com/x.js") == true, "\(unreadable.text)")
 
             let onlyMap = try await generate(cdn, "install=dyn&output=importmap")
             #expect(onlyMap.header("content-type") == "application/importmap+json")

@@ -209,24 +209,29 @@ import WharfTestSupport
                                   onServerRunning: { await ready($0.localAddress?.port ?? 0) }, logger: logger)
                 .runService(gracefulShutdownSignals: [])
         }
+        let dom = try await dumpDOM("\(server.baseURL)/index.html", browser: browser, profile: dir.path + "/profile")
+        await server.stop()
+        return dom
+    }
+
+    /// The DOM headless Chromium ends up with for `url`, with a fresh profile in `profile`.
+    static func dumpDOM(_ url: String, browser: String, profile: String) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: browser)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(dir.path)/profile",
-                             "--virtual-time-budget=10000", "--dump-dom", "\(server.baseURL)/index.html"]
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)",
+                             "--virtual-time-budget=10000", "--dump-dom", url]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Read on a plain thread: blocking a cooperative one could starve the in-process static
         // server the browser is loading the page from.
-        let dom = await withCheckedContinuation { continuation in
+        return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 process.waitUntilExit()
                 continuation.resume(returning: output)
             }
         }
-        await server.stop()
-        return dom
     }
 }

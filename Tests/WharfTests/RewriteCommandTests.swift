@@ -115,4 +115,31 @@ import WharfTestSupport
         #expect(missing.status != 0)
         #expect(missing.output.contains("Unable to resolve npm:conflict"), "\(missing.output)")
     }
+
+    /// `wharf generate` reads the local disk, so `file:` URLs are its to use (`--map-url file:///…`);
+    /// `--root-url` writes Wharf's `/cdn/` URLs root-relative; `--combine-subpaths` folds kit's subpaths.
+    /// Expected: GeneratorOptions.mapUrl/rootUrl (jspm/generator 2.5.1) and import-map's combineSubpaths.
+    @Test func outputURLFlagsAndCombineSubpaths() async throws {
+        let originServer = try await TestOrigin(routes: NpmFixture.routes).start()
+        let dir = TemporaryDirectory("generate-urls")
+        let file = dir.path + "/proxy.conf"
+        var text = "data_dir = \"\(dir.path)/store\"\npublic_url = \"http://wharf.test\"\n[upstreams]\n"
+        for host in ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org"] { text += "\"\(host)\" = \"http://127.0.0.1:\(originServer.port)\"\n" }
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let map = { (name: String, arguments: [String]) async throws -> [String: Any]? in
+            let run = try await WharfProcess.run(["generate", "--config", file, "-o", dir.path + "/\(name).json"] + arguments)
+            #expect(run.status == 0, "\(run.output)")
+            let written = FileManager.default.contents(atPath: dir.path + "/\(name).json") ?? Data()
+            return try JSONSerialization.jsonObject(with: written) as? [String: Any]
+        }
+        let onDisk = try await map("on-disk", ["app-lib", "--provider", "local", "--map-url", "file:///site/sub/importmap.json"])
+        #expect(onDisk?["imports"] as? [String: String] == ["app-lib": "http://wharf.test/cdn/ga.jspm.io/npm:app-lib@1.0.0/browser.js"], "another origin than the map's")
+        let rooted = try await map("rooted", ["app-lib", "--provider", "local", "--root-url", "http://wharf.test/", "--base-url", "http://wharf.test/site/"])
+        #expect(rooted?["imports"] as? [String: String] == ["app-lib": "/cdn/ga.jspm.io/npm:app-lib@1.0.0/browser.js"])
+        let combined = try await map("combined", ["uses-kit", "--combine-subpaths"])
+        #expect(combined?["scopes"] as? [String: [String: String]] == ["https://ga.jspm.io/": [
+            "kit": "https://ga.jspm.io/npm:kit@1.0.0/index.js", "kit/": "https://ga.jspm.io/npm:kit@1.0.0/",
+        ]])
+        await originServer.stop()
+    }
 }
