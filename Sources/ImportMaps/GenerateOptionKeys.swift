@@ -8,7 +8,7 @@ enum GenerateOptionKeys {
     /// `flattenScopes` are JSPM's names for `provider` and `flattenScope`).
     static let implemented: Set<String> = [
         "install", "env", "inputMap", "flattenScope", "flattenScopes", "graph", "provider", "defaultProvider",
-        "resolutions", "ignore", "integrity", "output", "cache",
+        "resolutions", "ignore", "integrity", "output", "cache", "latest", "freeze", "lock", "packageConfigs", "fetchRetries",
     ]
 
     /// Tracing Wharf does not do; `false` (the default) asks for what Wharf does, so it is accepted.
@@ -16,8 +16,7 @@ enum GenerateOptionKeys {
 
     /// Serializable options of JSPM Generator that Wharf does not implement yet: `400 unsupported option KEY`.
     static let unsupported: Set<String> = [
-        "baseUrl", "mapUrl", "rootUrl", "defaultRegistry", "providers", "providerConfig", "packageConfigs",
-        "lock", "latest", "freeze", "combineSubpaths", "fetchRetries",
+        "baseUrl", "mapUrl", "rootUrl", "defaultRegistry", "providers", "providerConfig", "combineSubpaths",
     ]
 
     /// Options that take functions or runtime objects, which no request can carry.
