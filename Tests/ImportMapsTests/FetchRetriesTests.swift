@@ -23,7 +23,7 @@ import WharfTestSupport
         }
     }
 
-    static func routes(dyn handler: TestOrigin.Handler) -> [String: TestOrigin.Handler] {
+    static func routes(dyn handler: @escaping TestOrigin.Handler) -> [String: TestOrigin.Handler] {
         var routes = NpmFixture.routes
         routes[dynPath] = handler
         return routes
