@@ -60,7 +60,7 @@ public struct GenerateRequest: Sendable {
         default: nil
         }
         guard let text, let count = Int(text), (0...maxFetchRetries).contains(count) else {
-            throw ImportMapError(.invalid, "fetchRetries must be a whole number from 0 to \(maxFetchRetries), not \(value.display)")
+            throw ImportMapError(.invalid, "fetchRetries must be a whole number from 0 to \(maxFetchRetries), not \(value.stringValue ?? value.display)")
         }
         return count
     }
