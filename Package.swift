@@ -139,7 +139,7 @@ let package = Package(
         ),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "Tarball", "Semver", "StoreTestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "ImportMapsTests", dependencies: ["ImportMaps", "JSON", "WharfServer", "WharfTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "ImportMapsTests", dependencies: ["ImportMaps", "JSON", "WharfServer", "WharfTestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "ModuleLexerTests", dependencies: ["ModuleLexer"]),
         .testTarget(name: "EdgeCacheTests", dependencies: ["EdgeCache", "Storage", "WharfTestSupport", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(
@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),
         .testTarget(
             name: "WharfTests",
-            dependencies: ["WharfTestSupport", "Tarball", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["WharfTestSupport", "Tarball", "JSON", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
     ]
 )

@@ -9,7 +9,7 @@ enum GenerateOptionKeys {
     static let implemented: Set<String> = [
         "install", "env", "inputMap", "flattenScope", "flattenScopes", "graph", "provider", "defaultProvider",
         "resolutions", "ignore", "integrity", "output", "cache",
-        "mapUrl", "baseUrl", "rootUrl", "combineSubpaths",
+        "mapUrl", "baseUrl", "rootUrl", "combineSubpaths", "latest", "freeze", "lock", "packageConfigs", "fetchRetries",
     ]
 
     /// Tracing Wharf does not do; `false` (the default) asks for what Wharf does, so it is accepted.
@@ -17,8 +17,7 @@ enum GenerateOptionKeys {
 
     /// Serializable options of JSPM Generator that Wharf does not implement yet: `400 unsupported option KEY`.
     static let unsupported: Set<String> = [
-        "defaultRegistry", "providers", "providerConfig", "packageConfigs",
-        "lock", "latest", "freeze", "fetchRetries",
+        "defaultRegistry", "providers", "providerConfig",
     ]
 
     /// Options that take functions or runtime objects, which no request can carry.

@@ -19,8 +19,27 @@ public struct GenerateOptions: Sendable {
     public var mapURLs = MapURLs()
     /// JSPM's `combineSubpaths`: a package's subpath mappings in a scope folded into one `pkg/` mapping.
     public var combineSubpaths = false
+    /// How versions already in `inputMap` or `lock` are treated (generator 1.x's `latest`, `freeze`).
+    public var installMode: InstallMode = .default
+    /// JSPM's `lock`: `LockResolutions` (`{primary, secondary, flattened}`), used for resolutions.
+    public var lock: JSONValue?
+    /// JSPM's `packageConfigs`: package URL (optionally ending in `package.json`) → the package.json
+    /// to use instead of the package's own, or `null` for none.
+    public var packageConfigs: [String: JSONValue] = [:]
+    /// JSPM's `fetchRetries`: further attempts after an upstream fetch fails on the way.
+    public var fetchRetries = 0
 
     public init() {}
+}
+
+/// JSPM Generator's install modes (installer.ts `InstallMode`) that a request can choose.
+public enum InstallMode: Sendable, Equatable {
+    /// Locked versions are kept unless out of the range that asks for them.
+    case `default`
+    /// `latest`: top-level installs take the latest in range; dependencies as in `default`.
+    case latestPrimaries
+    /// `freeze`: no locked version changes, and locked versions are used wherever possible.
+    case freeze
 }
 
 /// What `/generate` answers.

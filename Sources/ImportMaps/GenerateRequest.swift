@@ -42,6 +42,10 @@ public struct GenerateRequest: Sendable {
         if let cache = fields["cache"] { options.offline = try Self.cacheMode(cache) }
         options.mapURLs = try Self.mapURLs(fields, from: origin)
         options.combineSubpaths = Self.flag(fields["combineSubpaths"])
+        options.installMode = try Self.installMode(latest: fields["latest"], freeze: fields["freeze"])
+        if let lock = fields["lock"] { options.lock = try VersionLock.checked(try Self.object(lock, field: "lock")) }
+        if let configs = fields["packageConfigs"] { options.packageConfigs = try Self.packageConfigs(try Self.object(configs, field: "packageConfigs")) }
+        if let retries = fields["fetchRetries"] { options.fetchRetries = try Self.fetchRetries(retries) }
     }
 
     /// `mapUrl`, `baseUrl`, `rootUrl`: the one place `file:` URLs are refused over HTTP.
@@ -64,6 +68,52 @@ public struct GenerateRequest: Sendable {
             }
         }
         return urls
+    }
+
+    /// Retries per fetch one request may ask for: each waits up to the fetch deadline.
+    public static let maxFetchRetries = 10
+
+    /// generator 1.x's `latest` ("latest-primaries") and `freeze` ("freeze"); together they contradict.
+    private static func installMode(latest: JSONValue?, freeze: JSONValue?) throws(ImportMapError) -> InstallMode {
+        let latest = try strictFlag(latest, field: "latest"), freeze = try strictFlag(freeze, field: "freeze")
+        if latest && freeze { throw ImportMapError(.invalid, "latest and freeze cannot be combined: latest bumps the versions freeze keeps") }
+        return latest ? .latestPrimaries : freeze ? .freeze : .default
+    }
+
+    /// A flag that must be a boolean (or a query's `flag`, `true`, `1`, `false`, `0`).
+    private static func strictFlag(_ value: JSONValue?, field: String) throws(ImportMapError) -> Bool {
+        switch value {
+        case nil, .bool(false)?, .string("false")?, .string("0")?: return false
+        case .bool(true)?, .string("")?, .string("true")?, .string("1")?: return true
+        case let other?: throw ImportMapError(.invalid, "\(field) must be true or false, not \(other.display)")
+        }
+    }
+
+    private static func fetchRetries(_ value: JSONValue) throws(ImportMapError) -> Int {
+        let text: String? = switch value {
+        case .number(let text), .string(let text): text
+        default: nil
+        }
+        guard let text, let count = Int(text), (0...maxFetchRetries).contains(count) else {
+            throw ImportMapError(.invalid, "fetchRetries must be a whole number from 0 to \(maxFetchRetries), not \(value.stringValue ?? value.display)")
+        }
+        return count
+    }
+
+    /// Package URL → package.json object or null. Only absolute URLs: a request has no base URL.
+    private static func packageConfigs(_ value: JSONValue) throws(ImportMapError) -> [String: JSONValue] {
+        guard let members = value.objectMembers else { throw ImportMapError(.invalid, "packageConfigs must be an object of package URL: package.json (or null)") }
+        var configs: [String: JSONValue] = [:]
+        for (key, config) in members {
+            guard key.hasPrefix("https://") || key.hasPrefix("http://") else {
+                throw ImportMapError(.invalid, "packageConfigs: '\(key)' is not an absolute http(s) package URL")
+            }
+            guard config == .null || config.objectMembers != nil else {
+                throw ImportMapError(.invalid, "packageConfigs: the value for '\(key)' must be a package.json object or null")
+            }
+            configs[key] = config
+        }
+        return configs
     }
 
     /// `install`: strings (a comma list in a query), or JSPM's `Install` objects

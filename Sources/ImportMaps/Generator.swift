@@ -26,6 +26,7 @@ public struct Generator: Sendable {
         }
         var fetcher = listings.fetcher
         fetcher.offline = options.offline
+        fetcher.retries = options.fetchRetries
         var run = GeneratorRun(options: options, listings: DownloadListings(fetcher: fetcher))
         return try await run.generate()
     }

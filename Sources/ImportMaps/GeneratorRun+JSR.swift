@@ -12,7 +12,7 @@ extension GeneratorRun {
         } else if specifier.hasPrefix("npm:") {
             let parsed = try InstallTarget.parse(specifier)
             let label = parsed.range.map { "\(parsed.name)@\($0)" } ?? parsed.name
-            target = try await entry(try await choose(parsed.name, range: parsed.range, label: label), subpath: parsed.subpath)
+            target = try await entry(try await choose(parsed.name, range: parsed.range, label: label, scope: jsrInstalls.base(importer)), subpath: parsed.subpath)
         } else {
             throw ImportMapError(.notFound, "\(importer.label) imports '\(specifier)'; JSR packages must import jsr: or npm: specifiers to be mapped")
         }

@@ -11,16 +11,11 @@ extension GeneratorRun {
     }
 
     func buildMap(traced: [String]) -> JSONValue {
-        var importEntries: [(String, String)] = []
+        // The input map's custom entries win, in `imports` and in scopes alike (JSPM's extractMap
+        // extends the map with them first); its package entries were locks, traced again.
+        var importEntries = versionLock.customImports
         var scopeEntries = scopes
-        if let input = options.inputMap {
-            for (key, value) in input["imports"]?.objectMembers ?? [] { if let url = value.stringValue { importEntries.append((key, url)) } }
-            for (scope, members) in input["scopes"]?.objectMembers ?? [] {
-                for (key, value) in members.objectMembers ?? [] {
-                    if let url = value.stringValue, scopeEntries[scope]?[key] == nil { scopeEntries[scope, default: [:]][key] = url }
-                }
-            }
-        }
+        for (scope, members) in versionLock.customScopes { scopeEntries[scope, default: [:]].merge(members) { _, custom in custom } }
         for (key, url) in imports where !importEntries.contains(where: { $0.0 == key }) {
             importEntries.append((key, relocate(url)))
         }

@@ -33,7 +33,7 @@ extension GeneratorRun: ModuleGraphVisitor {
 
     /// Fetches the package.json of each package at once, 16 at a time (failures are left for `manifest`).
     mutating func prefetchManifests(_ packages: [PackageID]) async {
-        let missing = Array(Set(packages.filter { manifests[$0] == nil }))
+        let missing = Array(Set(packages.filter { manifests[$0] == nil && packageConfig(of: $0) == nil }))
         guard missing.count > 1 else { return }
         let run = self
         let found = await concurrently(missing) { package in try? await run.bytes(of: run.base(package) + "package.json") }
@@ -85,7 +85,7 @@ extension GeneratorRun: ModuleGraphVisitor {
             if let builtin = NodeBuiltins.builtin(specifier) { return try await resolveBuiltin(builtin, specifier: specifier, importer: parent, url: importer) }
             throw ImportMapError(.notFound, "\(parent) imports \(specifier), which is not among its dependencies")
         }
-        let package = try await choose(name, range: range, label: "\(name)@\(range)", importedFrom: importer)
+        let package = try await choose(name, range: range, label: "\(name)@\(range)", importedFrom: importer, scope: base(parent))
         let target = try await entry(package, subpath: subpath)
         record(specifier, target: target, importer: parent)
         return target
@@ -100,7 +100,7 @@ extension GeneratorRun: ModuleGraphVisitor {
             return nil
         case .polyfill(let subpath):
             let name = NodeBuiltins.polyfillPackage
-            let package = try await choose(name, range: options.resolutions[name] ?? "", label: name, importedFrom: url)
+            let package = try await choose(name, range: options.resolutions[name] ?? "", label: name, importedFrom: url, scope: base(parent))
             let target = try await entry(package, subpath: subpath)
             record(specifier, target: target, importer: parent)
             return target

@@ -29,6 +29,10 @@ struct GeneratorRun {
     var edges: [String: ModuleGraph.Edges] = [:]
     var sources: [String: [UInt8]] = [:]
     var packuments: [String: VersionCatalog.Versions] = [:]
+    /// The input map's and `lock`'s versions, and the install mode that keeps them.
+    var versionLock = VersionLock()
+    /// `packageConfigs` by package base URL (ending in `/`).
+    var packageConfigs: [String: JSONValue] = [:]
 
     /// The CDN the map's modules come from: its host, and its layout of package URLs.
     var layout: Provider { Self.layout(for: options.provider) }
@@ -41,12 +45,24 @@ struct GeneratorRun {
         catalog = VersionCatalog(fetcher: listings.fetcher, layout: Self.layout(for: options.provider))
         resolver = PackageEntryResolver(conditions: options.env)
         jsrInstalls = JSRInstalls(jsr: listings.fetcher.jsr, urls: listings.fetcher.urls)
+        let run = self
+        versionLock = VersionLock(inputMap: options.inputMap, lock: options.lock, mode: options.installMode, canonical: run.canonical) { run.locate(run.canonical($0)) }
+        for (key, config) in options.packageConfigs { packageConfigs[Self.packageBase(key)] = config }
+    }
+
+    /// A `packageConfigs` key as the package base URL it names (`…/package.json` and `…/x` → `…/x/`).
+    static func packageBase(_ key: String) -> String {
+        let base = key.hasSuffix("/package.json") ? String(key.dropLast("package.json".count)) : key
+        return base.hasSuffix("/") ? base : base + "/"
     }
 
     mutating func generate() async throws(ImportMapError) -> GenerateResult {
         if options.env.contains("require") { throw ImportMapError(.invalid, "the require condition is not supported: import maps load ES modules") }
         guard !options.install.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
         var entries: [String] = []
+        // The input map's custom scope entries hold their keys: a conflicting generated mapping
+        // goes to the importer's own scope, as JSPM's extractMap does.
+        for (scope, members) in versionLock.customScopes { scopes[scope, default: [:]].merge(members) { _, custom in custom } }
         // The packuments of every npm install at once (16 at a time), then their manifests: the
         // loop below finds them resolved and only decides.
         let npmTargets = options.install.filter { $0.source != .jsr && !options.ignore.contains($0.key) }
@@ -71,6 +87,15 @@ struct GeneratorRun {
             imports.append((target.key, url))
             entries.append(url)
         }
+        // The input map's pins are traced again at their locked versions (JSPM's extractMap).
+        for pin in versionLock.pins where !imports.contains(where: { $0.0 == pin.key }) && !options.ignore.contains(pin.key) {
+            try Self.checkCancellation()
+            guard let locked = versionLock.primary[pin.name] else { continue }
+            let range = options.resolutions[pin.name] ?? locked.version.description
+            let url = try await entry(try await choose(pin.name, range: range, label: "\(pin.name)@\(range)"), subpath: pin.subpath)
+            imports.append((pin.key, url))
+            entries.append(url)
+        }
         let walk = try await ModuleGraph.walk(from: entries, visitor: &self)
         var map = buildMap(traced: walk.all)
         if options.integrity { map = try await addingIntegrityOfUntracedModules(to: map) }
@@ -84,11 +109,20 @@ struct GeneratorRun {
 
     // MARK: versions
 
-    /// The lock rule: a version already chosen that satisfies the range, else the highest match.
+    /// JSPM's installer: for a dependency of the package at `scope` (nil: a top-level install),
+    /// its locked version when kept (`VersionLock`); else the highest version locked or already
+    /// chosen in range (not for top-level installs under `latest`); else the highest match.
     /// `importedFrom` names the module that asked, for the error, as JSPM's message does.
-    mutating func choose(_ name: String, range: String?, label: String, importedFrom: String? = nil) async throws(ImportMapError) -> PackageID {
-        if let range, let parsed = try? Semver.Range(range), let existing = chosen[name]?.first(where: { parsed.satisfies($0) }) {
-            return PackageID(name: name, version: existing.description)!
+    mutating func choose(_ name: String, range: String?, label: String, importedFrom: String? = nil, scope: String? = nil) async throws(ImportMapError) -> PackageID {
+        let parsed = try? Semver.Range(range ?? "*")
+        // A resolution is authoritative: only versions in its range count (installer.ts).
+        if let scope, options.resolutions[name] == nil, let kept = versionLock.kept(name, range: parsed, scope: scope) {
+            return use(kept)
+        }
+        if scope != nil || versionLock.topLevelUsesExisting, let parsed,
+           let best = (versionLock.versions(of: name) + (chosen[name] ?? [])).filter({ parsed.satisfies($0) }).max(),
+           let package = PackageID(name: name, version: best.description) {
+            return use(package)
         }
         let local = publishedVersions(of: name)
         let versions: VersionCatalog.Versions
@@ -108,6 +142,13 @@ struct GeneratorRun {
         return package
     }
 
+    /// Records a version taken from the lock or the run's choices.
+    private mutating func use(_ package: PackageID) -> PackageID {
+        if !publishedVersions(of: package.name).isEmpty { published.insert(package) }
+        if !(chosen[package.name]?.contains(package.version) ?? false) { chosen[package.name, default: []].append(package.version) }
+        return package
+    }
+
     func publishedVersions(of name: String) -> [Version] {
         guard let registry, let packageName = try? PackageName(name),
               let list = try? registry.versionList(type: .npm, name: packageName) else { return [] }
@@ -118,6 +159,12 @@ struct GeneratorRun {
 
     func base(_ package: PackageID) -> String {
         published.contains(package) ? urls.eikNPMPackage(name: package.name, version: package.version.description) : "https://\(layout.host)\(layout.packagePath(package))"
+    }
+
+    /// A URL as traced: Wharf's `/cdn/` URL of the provider's host (a `provider=local` map's) as the CDN's.
+    func canonical(_ url: String) -> String {
+        let local = urls.cdn("\(layout.host)/")
+        return options.provider == .local && url.hasPrefix(local) ? origin + url.dropFirst(local.count) : url
     }
 
     /// The package and file a module URL (of the CDN layout, or of Wharf's registry) belongs to.
@@ -138,11 +185,23 @@ struct GeneratorRun {
 
     mutating func manifest(_ package: PackageID) async throws(ImportMapError) -> PackageManifest {
         if let known = manifests[package] { return known }
+        if let config = packageConfig(of: package) {
+            // `packageConfigs` replaces the package.json; null: the package has none.
+            let manifest = PackageManifest(json: config == .null ? .object([]) : config)
+            manifests[package] = manifest
+            return manifest
+        }
         let bytes = try await self.bytes(of: base(package) + "package.json")
         guard let json = try? JSONValue.parse(bytes) else { throw ImportMapError(.upstream, "\(package) has an unreadable package.json") }
         let manifest = PackageManifest(json: json)
         manifests[package] = manifest
         return manifest
+    }
+
+    /// The `packageConfigs` entry of a package, by its base URL as traced or as the map writes it.
+    func packageConfig(of package: PackageID) -> JSONValue? {
+        guard !packageConfigs.isEmpty else { return nil }
+        return packageConfigs[base(package)] ?? packageConfigs[relocate(base(package))]
     }
 
     /// The files of a package (for packages without `exports`, whose entry needs a file search).

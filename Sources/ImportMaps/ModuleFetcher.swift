@@ -15,6 +15,9 @@ public struct ModuleFetcher: Sendable {
     public let jsr: JSRRegistry?
     /// Reads only what the store holds, whatever the cache's own setting (`cache: "offline"`).
     public var offline = false
+    /// Further attempts after a fetch fails on the way (JSPM's `fetchRetries`); answers, even
+    /// failing ones, are not retried.
+    public var retries = 0
     /// Whether this fetcher may reach no upstream: its own setting or the whole cache's.
     var isOffline: Bool { offline || cache.configuration.offline }
 
@@ -47,22 +50,31 @@ public struct ModuleFetcher: Sendable {
     /// upstream 404 is `notFound`; any other non-200 fails. The bytes are what Wharf serves, or
     /// with `original` the upstream's (they differ for relinked modules).
     func fetch(_ address: CacheAddress, original: Bool = false) async throws(ImportMapError) -> Fetched {
-        do {
-            let response = try await cache.lookup(address, offline: offline)
-            switch response.entry.status {
-            case 200: break
-            case 404: throw ImportMapError(.notFound, "\(address) was not found upstream")
-            default: throw ImportMapError(.upstream, "\(address) answered \(response.entry.status)")
+        var attempt = 0
+        while true {
+            do {
+                return try await fetchOnce(address, original: original)
+            } catch let error as EdgeCacheError where error.kind == .upstreamUnavailable && attempt < retries {
+                attempt += 1
+            } catch let error as ImportMapError {
+                throw error
+            } catch let error as EdgeCacheError {
+                throw ImportMapError(error.kind == .offlineMiss ? .offline : .upstream, error.message)
+            } catch {
+                throw ImportMapError(.upstream, "\(address): \(error)")
             }
-            let bytes = try await collect(original ? response.original : response.body)
-            return Fetched(bytes: bytes, wasStored: response.source == .hit || response.source == .stale, contentType: response.entry.contentType)
-        } catch let error as ImportMapError {
-            throw error
-        } catch let error as EdgeCacheError {
-            throw ImportMapError(error.kind == .offlineMiss ? .offline : .upstream, error.message)
-        } catch {
-            throw ImportMapError(.upstream, "\(address): \(error)")
         }
+    }
+
+    private func fetchOnce(_ address: CacheAddress, original: Bool) async throws -> Fetched {
+        let response = try await cache.lookup(address, offline: offline)
+        switch response.entry.status {
+        case 200: break
+        case 404: throw ImportMapError(.notFound, "\(address) was not found upstream")
+        default: throw ImportMapError(.upstream, "\(address) answered \(response.entry.status)")
+        }
+        let bytes = try await collect(original ? response.original : response.body)
+        return Fetched(bytes: bytes, wasStored: response.source == .hit || response.source == .stale, contentType: response.entry.contentType)
     }
 
     func fetch(_ url: String, original: Bool = false) async throws(ImportMapError) -> Fetched {

@@ -23,6 +23,8 @@ public struct WharfURLs: Sendable, Equatable {
     public static let eikTypes = ["pkg", "npm", "map"]
     /// The device-flow approval page.
     public static let devicePath = "/auth"
+    /// The jspm.io generate API (GET and POST).
+    public static let generatePath = "/generate"
 
     // MARK: URLs
 

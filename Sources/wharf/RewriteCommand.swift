@@ -90,23 +90,9 @@ struct RewriteCommand: AsyncParsableCommand {
     private func remote(_ input: JSONValue, server: String) async throws -> JSONValue {
         var members: [(String, JSONValue)] = [("map", input), ("allowPartial", .bool(allowPartial))]
         if let base { members.append(("base", .string(base))) }
-        var request = HTTPClientRequest(url: server.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/rewrite")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: JSONValue.object(members).serialized()))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let response: HTTPClientResponse, body: ByteBuffer
-        do {
-            response = try await client.execute(request, timeout: .seconds(3600))
-            body = try await response.body.collect(upTo: 256 << 20)
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw ValidationError("cannot reach \(server): \(error)")
-        }
-        let answer = try JSONValue.parse(Array(body.readableBytesView))
-        guard response.status == .ok, let map = answer["map"] else {
-            throw ValidationError("\(server) answered \(response.status.code): \(answer["error"]?.stringValue ?? "")")
+        let (status, answer) = try await ServerClient.post(.object(members), to: "/rewrite", server: server)
+        guard status == 200, let map = answer["map"] else {
+            throw ValidationError("\(server) answered \(status): \(answer["error"]?.stringValue ?? "")")
         }
         if case .array(let packages)? = answer["packages"] {
             FileHandle.standardError.write(Data("rewrote \(packages.count) packages through \(server)\n".utf8))

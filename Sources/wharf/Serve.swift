@@ -17,8 +17,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Never contact an upstream; serve only what is cached.")
     var offline = false
 
-    @Option(name: .customLong("upstream"), help: "HOST=ORIGIN: fetch HOST's files from ORIGIN, and allow HOST. Repeatable.")
-    var upstreams: [String] = []
+    @OptionGroup var upstreams: UpstreamOptions
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error.")
     var logLevel: String?
@@ -28,7 +27,7 @@ struct Serve: AsyncParsableCommand {
         if let listen { try configuration.setListen(listen) }
         if let publicURL { configuration.publicURL = publicURL }
         if offline { configuration.offline = true }
-        for upstream in upstreams { try configuration.addUpstream(upstream) }
+        try upstreams.apply(to: &configuration)
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
             configuration.logLevel = level

@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "defaultRegistry", "providers", "providerConfig", "packageConfigs", "lock", "latest", "freeze", "fetchRetries",
+        "defaultRegistry", "providers", "providerConfig",
     ])
     func optionsNotYetImplementedAreRefused(key: String) {
         #expect(Self.refusal([key: .string("x")]) == "unsupported option \(key)")
@@ -120,5 +120,47 @@ import Testing
         #expect(try Self.request(["combineSubpaths": .bool(true)]).options.combineSubpaths)
         #expect(try Self.request(["combineSubpaths": .string("")]).options.combineSubpaths, "a query's bare flag")
         #expect(try Self.request([:]).options.combineSubpaths == false)
+    }
+
+    /// generator 1.x's `latest` and `freeze` set the install mode ("latest-primaries", "freeze");
+    /// test/api/freeze.test.js: "When freeze is combined with latest, the installer throws".
+    @Test func latestAndFreezeChooseTheInstallMode() throws {
+        #expect(try Self.request([:]).options.installMode == .default)
+        #expect(try Self.request(["latest": .bool(true)]).options.installMode == .latestPrimaries)
+        #expect(try Self.request(["freeze": .string("true")]).options.installMode == .freeze, "a query's flag")
+        #expect(try Self.request(["freeze": .bool(false), "latest": .bool(false)]).options.installMode == .default)
+        #expect(Self.refusal(["latest": .bool(true), "freeze": .bool(true)]) == "latest and freeze cannot be combined: latest bumps the versions freeze keeps")
+        #expect(Self.refusal(["latest": .number("1")]) == "latest must be true or false, not 1")
+    }
+
+    /// `fetchRetries`: a number of retries (generator.ts: "The number of fetch retries to attempt
+    /// for request failures"); a query carries it as text.
+    @Test func fetchRetriesIsAWholeNumber() throws {
+        #expect(try Self.request([:]).options.fetchRetries == 0)
+        #expect(try Self.request(["fetchRetries": .number("3")]).options.fetchRetries == 3)
+        #expect(try Self.request(["fetchRetries": .string("2")]).options.fetchRetries == 2)
+        let message = "fetchRetries must be a whole number from 0 to \(GenerateRequest.maxFetchRetries)"
+        for bad: JSONValue in [.number("-1"), .number("99999999999999999999999"), .number("1.5"), .string("x"), .bool(true), .number("11")] {
+            #expect(Self.refusal(["fetchRetries": bad]) == "\(message), not \(bad.stringValue ?? bad.display)")
+        }
+    }
+
+    /// `packageConfigs`: package URL → package.json object, or null (generator 2.7.2+'s option);
+    /// URLs are absolute here, as Wharf has no base URL to resolve others against.
+    @Test func packageConfigsAreKeyedByPackageURL() throws {
+        let read = try Self.request(["packageConfigs": .string(#"{"https://ga.jspm.io/npm:a@1.0.0/": {"main": "x.js"}, "https://ga.jspm.io/npm:b@1.0.0/package.json": null}"#)])
+        #expect(read.options.packageConfigs.keys.sorted() == ["https://ga.jspm.io/npm:a@1.0.0/", "https://ga.jspm.io/npm:b@1.0.0/package.json"])
+        #expect(Self.refusal(["packageConfigs": .array([])]) == "packageConfigs must be an object of package URL: package.json (or null)")
+        #expect(Self.refusal(["packageConfigs": .object([("./pkg/", .object([]))])]) == "packageConfigs: './pkg/' is not an absolute http(s) package URL")
+        #expect(Self.refusal(["packageConfigs": .object([("https://ga.jspm.io/npm:a@1.0.0/", .string("x"))])])
+                == "packageConfigs: the value for 'https://ga.jspm.io/npm:a@1.0.0/' must be a package.json object or null")
+    }
+
+    /// `lock`: `LockResolutions` (lock.ts): primary, secondary and flattened installs.
+    @Test func lockIsLockResolutions() throws {
+        let lock = #"{"primary": {"a": {"installUrl": "https://ga.jspm.io/npm:a@1.0.0/", "installSubpath": null}}, "secondary": {}, "flattened": {}}"#
+        #expect(try Self.request(["lock": .string(lock)]).options.lock?["primary"] != nil)
+        #expect(Self.refusal(["lock": .object([("primary", .array([]))])]) == "lock: primary must be an object of name: {installUrl, installSubpath}")
+        #expect(Self.refusal(["lock": .object([("pins", .object([]))])]) == "lock: unknown key pins (LockResolutions has primary, secondary, flattened)")
     }
 }

@@ -3,20 +3,21 @@ import Foundation
 import Hummingbird
 import ImportMaps
 import JSON
+import URLLayout
 
 /// `GET/POST /generate`: the jspm.io generator API over Wharf's cache.
 struct GenerateRoutes {
     let generator: Generator
 
     func register(on router: Router<WharfRequestContext>) {
-        router.get("/generate") { request, context in
+        router.get(RouterPath(WharfURLs.generatePath)) { request, context in
             var fields: [String: JSONValue] = [:]
             for (name, value) in request.uri.queryParameters where fields[String(name)] == nil {
                 fields[String(name)] = .string(String(value))
             }
             return try await run(try GenerateRequest(fields: fields), context: context)
         }
-        router.post("/generate") { request, context in
+        router.post(RouterPath(WharfURLs.generatePath)) { request, context in
             let buffer: ByteBuffer
             do { buffer = try await request.body.collect(upTo: 1 << 20) } catch {
                 throw WharfHTTPError(.contentTooLarge, "the request body is larger than 1 MiB")
