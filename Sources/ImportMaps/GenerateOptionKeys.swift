@@ -8,7 +8,7 @@ enum GenerateOptionKeys {
     /// `flattenScopes` are JSPM's names for `provider` and `flattenScope`).
     static let implemented: Set<String> = [
         "install", "env", "inputMap", "flattenScope", "flattenScopes", "graph", "provider", "defaultProvider",
-        "resolutions", "ignore", "integrity", "output", "cache",
+        "resolutions", "ignore", "integrity", "output", "cache", "providers", "providerConfig", "defaultRegistry",
     ]
 
     /// Tracing Wharf does not do; `false` (the default) asks for what Wharf does, so it is accepted.
@@ -16,7 +16,7 @@ enum GenerateOptionKeys {
 
     /// Serializable options of JSPM Generator that Wharf does not implement yet: `400 unsupported option KEY`.
     static let unsupported: Set<String> = [
-        "baseUrl", "mapUrl", "rootUrl", "defaultRegistry", "providers", "providerConfig", "packageConfigs",
+        "baseUrl", "mapUrl", "rootUrl", "packageConfigs",
         "lock", "latest", "freeze", "combineSubpaths", "fetchRetries",
     ]
 

@@ -30,15 +30,14 @@ struct GeneratorRun {
     var sources: [String: [UInt8]] = [:]
     var packuments: [String: VersionCatalog.Versions] = [:]
 
-    /// The CDN the map's modules come from: its host, and its layout of package URLs.
-    var layout: Provider { Self.layout(for: options.provider) }
-    static func layout(for provider: Provider) -> Provider { provider == .local ? .jspm : provider }
-    var origin: String { "https://\(layout.host)/" }
+    /// The CDN each package's modules come from: its root, and its layout of package URLs.
+    let providers: ProviderTable
 
     init(options: GenerateOptions, listings: DownloadListings) {
         self.options = options
         self.listings = listings
-        catalog = VersionCatalog(fetcher: listings.fetcher, layout: Self.layout(for: options.provider))
+        providers = ProviderTable(options)
+        catalog = VersionCatalog(fetcher: listings.fetcher, providers: providers)
         resolver = PackageEntryResolver(conditions: options.env)
         jsrInstalls = JSRInstalls(jsr: listings.fetcher.jsr, urls: listings.fetcher.urls)
     }
@@ -46,6 +45,7 @@ struct GeneratorRun {
     mutating func generate() async throws(ImportMapError) -> GenerateResult {
         if options.env.contains("require") { throw ImportMapError(.invalid, "the require condition is not supported: import maps load ES modules") }
         guard !options.install.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
+        try providers.checkAllowed(by: fetcher.cache.configuration.upstreams)
         var entries: [String] = []
         // The packuments of every npm install at once (16 at a time), then their manifests: the
         // loop below finds them resolved and only decides.
@@ -115,23 +115,23 @@ struct GeneratorRun {
     // MARK: packages
 
     func base(_ package: PackageID) -> String {
-        published.contains(package) ? urls.eikNPMPackage(name: package.name, version: package.version.description) : "https://\(layout.host)\(layout.packagePath(package))"
+        published.contains(package) ? urls.eikNPMPackage(name: package.name, version: package.version.description) : providers.packageURL(package)
     }
 
-    /// The package and file a module URL (of the CDN layout, or of Wharf's registry) belongs to.
+    /// The package and file a module URL (of a provider's layout, or of Wharf's registry) belongs to.
     func locate(_ url: String) -> (PackageID, String)? {
         if let file = urls.eikNPMFile(url) {
             guard let package = PackageID(name: file.name, version: file.version) else { return nil }
             return (package, file.file)
         }
-        guard let (_, package, file) = Provider.locate(host: layout.host, path: Substring(URLComponents(string: url)?.path ?? "")) else { return nil }
+        guard let (_, package, file) = providers.locate(url) else { return nil }
         return (package, file)
     }
 
     /// A module's bytes. A map of CDN URLs describes (and hashes) the CDN's own bytes; a local one
     /// what Wharf serves.
     func bytes(of url: String) async throws(ImportMapError) -> [UInt8] {
-        try await fetcher.module(url, original: options.provider != .local)
+        try await fetcher.module(url, original: (providers.locate(url)?.0 ?? providers.defaultProvider) != .local)
     }
 
     mutating func manifest(_ package: PackageID) async throws(ImportMapError) -> PackageManifest {
@@ -146,8 +146,11 @@ struct GeneratorRun {
     /// The files of a package (for packages without `exports`, whose entry needs a file search).
     mutating func files(_ package: PackageID) async throws(ImportMapError) -> Set<String> {
         if let known = fileSets[package] { return known }
-        // The `local` listing answers from Wharf's registry for published packages.
-        let listing = try await listings.listing(package, provider: published.contains(package) ? .local : layout)
+        // The `local` listing answers from Wharf's registry for published packages; an npm package
+        // has the same files on every CDN, so those without a listing of their own use jspm.io's.
+        let provider = providers.provider(for: package)
+        let listed: Provider = published.contains(package) ? .local : provider == .unpkg || provider == .jsdelivr ? provider : .jspm
+        let listing = try await listings.listing(package, provider: listed)
         let files = Set(listing.files)
         fileSets[package] = files
         return files

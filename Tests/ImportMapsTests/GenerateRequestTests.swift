@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "baseUrl", "mapUrl", "rootUrl", "defaultRegistry", "providers", "providerConfig", "packageConfigs",
+        "baseUrl", "mapUrl", "rootUrl", "packageConfigs",
         "lock", "latest", "freeze", "combineSubpaths", "fetchRetries",
     ])
     func optionsNotYetImplementedAreRefused(key: String) {
