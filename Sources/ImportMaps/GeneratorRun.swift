@@ -45,7 +45,6 @@ struct GeneratorRun {
     mutating func generate() async throws(ImportMapError) -> GenerateResult {
         if options.env.contains("require") { throw ImportMapError(.invalid, "the require condition is not supported: import maps load ES modules") }
         guard !options.install.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
-        try providers.checkAllowed(by: fetcher.cache.configuration.upstreams)
         var entries: [String] = []
         // The packuments of every npm install at once (16 at a time), then their manifests: the
         // loop below finds them resolved and only decides.
@@ -101,7 +100,7 @@ struct GeneratorRun {
         guard let version = VersionCatalog.pick(range, from: versions), let package = PackageID(name: name, version: version.description) else {
             throw ImportMapError(.notFound, "Unable to resolve npm:\(label) to a valid version" + (importedFrom.map { " imported from \(relocate($0))" } ?? ""))
         }
-        if !local.isEmpty { published.insert(package) }
+        if !local.isEmpty { published.insert(package) } else { try providers.checkAllowed(package, by: fetcher.cache.configuration.upstreams) }
         if !(chosen[name]?.contains(version) ?? false) { chosen[name, default: []].append(version) }
         return package
     }

@@ -63,16 +63,12 @@ struct ProviderTable: Sendable {
         return nil
     }
 
-    /// A host a named provider needs that is not in `[upstreams]`: 400, naming both, never a
-    /// silent fallback to another CDN.
-    func checkAllowed(by upstreams: UpstreamSet) throws(ImportMapError) {
-        for provider in named {
-            let root = root(of: provider)
-            guard let host = URLComponents(string: root)?.host?.lowercased() else { continue }
-            if upstreams.origin(for: host) == nil {
-                throw ImportMapError(.invalid, "provider \(provider.rawValue) needs host \(host), which is not in [upstreams]")
-            }
-        }
+    /// The host `package`'s provider needs, when it is not in `[upstreams]`: 400, naming both,
+    /// never a silent fallback to another CDN.
+    func checkAllowed(_ package: PackageID, by upstreams: UpstreamSet) throws(ImportMapError) {
+        let provider = provider(for: package)
+        guard let host = URLComponents(string: root(of: provider))?.host?.lowercased(), upstreams.origin(for: host) == nil else { return }
+        throw ImportMapError(.invalid, "provider \(provider.rawValue) needs host \(host), which is not in [upstreams]")
     }
 }
 
