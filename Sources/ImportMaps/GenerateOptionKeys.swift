@@ -8,7 +8,7 @@ enum GenerateOptionKeys {
     /// `flattenScopes` are JSPM's names for `provider` and `flattenScope`).
     static let implemented: Set<String> = [
         "install", "env", "inputMap", "flattenScope", "flattenScopes", "graph", "provider", "defaultProvider",
-        "resolutions", "ignore", "integrity", "output", "cache",
+        "resolutions", "ignore", "integrity", "output", "cache", "providers", "providerConfig", "defaultRegistry",
         "mapUrl", "baseUrl", "rootUrl", "combineSubpaths", "latest", "freeze", "lock", "packageConfigs", "fetchRetries",
     ]
 
@@ -17,7 +17,6 @@ enum GenerateOptionKeys {
 
     /// Serializable options of JSPM Generator that Wharf does not implement yet: `400 unsupported option KEY`.
     static let unsupported: Set<String> = [
-        "defaultRegistry", "providers", "providerConfig",
     ]
 
     /// Options that take functions or runtime objects, which no request can carry.

@@ -6,7 +6,12 @@ public struct GenerateOptions: Sendable {
     public var env: [String] = ["browser", "development", "module"]
     public var inputMap: JSONValue?
     public var flattenScope = false
+    /// JSPM's `defaultProvider`: the provider of every package no `providerRules` entry names.
     public var provider: Provider = .jspm
+    /// JSPM's `providers`, in the order given (the first match wins).
+    public var providerRules: [ProviderRule] = []
+    /// `providerConfig["jspm.io"].cdnUrl`: jspm.io's layout at another root (a mirror).
+    public var jspmCDN: String?
     /// Package name → exact version (or range) to use wherever that package is needed.
     public var resolutions: [String: String] = [:]
     /// Specifiers left out of the map and the trace.

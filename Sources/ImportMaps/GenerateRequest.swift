@@ -32,6 +32,7 @@ public struct GenerateRequest: Sendable {
         guard !options.install.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
         if let env = fields["env"] { options.env = Self.strings(env) }
         if let provider = try Self.alias(fields, "provider", "defaultProvider") { options.provider = try Self.provider(provider) }
+        try readProviders(fields)
         options.flattenScope = Self.flag(try Self.alias(fields, "flattenScope", "flattenScopes"))
         options.integrity = Self.flag(fields["integrity"])
         options.graph = Self.flag(fields["graph"])
@@ -187,7 +188,7 @@ public struct GenerateRequest: Sendable {
 
     private static func provider(_ value: JSONValue) throws(ImportMapError) -> Provider {
         guard let name = value.stringValue else { throw ImportMapError(.invalid, "provider must be a string") }
-        return try Provider.forListingOrMap(named: name)
+        return try Provider.forMap(named: name)
     }
 
     /// A list: an array of strings, or one comma-separated string.
@@ -209,7 +210,7 @@ public struct GenerateRequest: Sendable {
     }
 
     /// An object, or (in a query) its JSON text.
-    private static func object(_ value: JSONValue, field: String) throws(ImportMapError) -> JSONValue {
+    static func object(_ value: JSONValue, field: String) throws(ImportMapError) -> JSONValue {
         guard case .string(let text) = value else { return value }
         do {
             return try JSONValue.parse(text)

@@ -5,9 +5,11 @@ import URLLayout
 /// The answer: the map (with the input map's entries, flattened when asked, with integrity), and
 /// the graph; with `provider=local` every CDN URL relocated to Wharf's.
 extension GeneratorRun {
-    /// A CDN URL as the map writes it: Wharf's `/cdn/` URL for `local`, else unchanged.
+    /// A CDN URL as the map writes it: Wharf's `/cdn/` URL for a `local` package, else unchanged.
     func relocate(_ url: String) -> String {
-        options.provider == .local && url.hasPrefix(origin) ? urls.cdn("\(layout.host)/" + url.dropFirst(origin.count)) : url
+        let origin = providers.root(of: .local)
+        guard url.hasPrefix(origin), providers.locate(url)?.0 == .local else { return url }
+        return urls.cdn(Provider.local.host + "/" + url.dropFirst(origin.count))
     }
 
     func buildMap(traced: [String]) -> JSONValue {

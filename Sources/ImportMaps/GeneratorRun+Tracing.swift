@@ -50,7 +50,7 @@ extension GeneratorRun: ModuleGraphVisitor {
         sources[url] = bytes
         var statics: [String] = [], dynamics: [String] = []
         if url.hasSuffix(".js") || url.hasSuffix(".mjs") || !(url.split(separator: "/").last ?? "").contains("."),
-           let summary = try? ModuleLexer.parse(bytes) {
+           let summary = summary(of: bytes, at: url) {
             await prefetchVersions(of: summary.staticSpecifiers + summary.dynamicSpecifiers)
             for specifier in summary.staticSpecifiers where !options.ignore.contains(specifier) {
                 if let target = try await resolve(specifier, from: url) { statics.append(target) }
@@ -62,6 +62,11 @@ extension GeneratorRun: ModuleGraphVisitor {
         let found = ModuleGraph.Edges(statics: statics, dynamics: dynamics)
         edges[url] = found
         return found
+    }
+
+    /// jspm.io's system layer serves System.register modules; everything else is an ES module.
+    func summary(of bytes: [UInt8], at url: String) -> ModuleSummary? {
+        providers.locate(url)?.0 == .jspmSystem ? SystemRegister.summary(of: bytes) : try? ModuleLexer.parse(bytes)
     }
 
     /// A specifier seen in `importer`: relative and absolute URLs directly, bare names through the
@@ -107,9 +112,12 @@ extension GeneratorRun: ModuleGraphVisitor {
         }
     }
 
-    /// Puts a dependency mapping in the shared scope, or in the importer's own scope on conflict.
+    /// Puts a dependency mapping in the shared scope of the importer's provider (as the answer
+    /// writes it), or in the importer's own scope on conflict.
     mutating func record(_ specifier: String, target: String, importer: PackageID) {
-        record(specifier, target: target, shared: published.contains(importer) ? urls.eikNPMRoot : origin, own: base(importer))
+        let provider = providers.provider(for: importer)
+        let shared = published.contains(importer) ? urls.eikNPMRoot : provider == .local ? urls.cdn(provider.host + "/") : providers.root(of: provider)
+        record(specifier, target: target, shared: shared, own: base(importer))
     }
 
     /// `shared` is the scope of the importer's origin; `own` its package base URL.

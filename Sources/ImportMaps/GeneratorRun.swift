@@ -34,15 +34,14 @@ struct GeneratorRun {
     /// `packageConfigs` by package base URL (ending in `/`).
     var packageConfigs: [String: JSONValue] = [:]
 
-    /// The CDN the map's modules come from: its host, and its layout of package URLs.
-    var layout: Provider { Self.layout(for: options.provider) }
-    static func layout(for provider: Provider) -> Provider { provider == .local ? .jspm : provider }
-    var origin: String { "https://\(layout.host)/" }
+    /// The CDN each package's modules come from: its root, and its layout of package URLs.
+    let providers: ProviderTable
 
     init(options: GenerateOptions, listings: DownloadListings) {
         self.options = options
         self.listings = listings
-        catalog = VersionCatalog(fetcher: listings.fetcher, layout: Self.layout(for: options.provider))
+        providers = ProviderTable(options)
+        catalog = VersionCatalog(fetcher: listings.fetcher, providers: providers)
         resolver = PackageEntryResolver(conditions: options.env)
         jsrInstalls = JSRInstalls(jsr: listings.fetcher.jsr, urls: listings.fetcher.urls)
         let run = self
@@ -137,7 +136,7 @@ struct GeneratorRun {
         guard let version = VersionCatalog.pick(range, from: versions), let package = PackageID(name: name, version: version.description) else {
             throw ImportMapError(.notFound, "Unable to resolve npm:\(label) to a valid version" + (importedFrom.map { " imported from \(relocate($0))" } ?? ""))
         }
-        if !local.isEmpty { published.insert(package) }
+        if !local.isEmpty { published.insert(package) } else { try providers.checkAllowed(package, by: fetcher.cache.configuration.upstreams) }
         if !(chosen[name]?.contains(version) ?? false) { chosen[name, default: []].append(version) }
         return package
     }
@@ -158,29 +157,31 @@ struct GeneratorRun {
     // MARK: packages
 
     func base(_ package: PackageID) -> String {
-        published.contains(package) ? urls.eikNPMPackage(name: package.name, version: package.version.description) : "https://\(layout.host)\(layout.packagePath(package))"
+        published.contains(package) ? urls.eikNPMPackage(name: package.name, version: package.version.description) : providers.packageURL(package)
     }
 
-    /// A URL as traced: Wharf's `/cdn/` URL of the provider's host (a `provider=local` map's) as the CDN's.
+    /// A URL as traced: Wharf's `/cdn/` URL of the jspm.io layout (a `local` package's, as a map
+    /// with `local` packages writes it) as the CDN's.
     func canonical(_ url: String) -> String {
-        let local = urls.cdn("\(layout.host)/")
-        return options.provider == .local && url.hasPrefix(local) ? origin + url.dropFirst(local.count) : url
+        let local = urls.cdn("\(Provider.local.host)/")
+        guard providers.named.contains(.local), url.hasPrefix(local) else { return url }
+        return providers.root(of: .local) + url.dropFirst(local.count)
     }
 
-    /// The package and file a module URL (of the CDN layout, or of Wharf's registry) belongs to.
+    /// The package and file a module URL (of a provider's layout, or of Wharf's registry) belongs to.
     func locate(_ url: String) -> (PackageID, String)? {
         if let file = urls.eikNPMFile(url) {
             guard let package = PackageID(name: file.name, version: file.version) else { return nil }
             return (package, file.file)
         }
-        guard let (_, package, file) = Provider.locate(host: layout.host, path: Substring(URLComponents(string: url)?.path ?? "")) else { return nil }
+        guard let (_, package, file) = providers.locate(url) else { return nil }
         return (package, file)
     }
 
     /// A module's bytes. A map of CDN URLs describes (and hashes) the CDN's own bytes; a local one
     /// what Wharf serves.
     func bytes(of url: String) async throws(ImportMapError) -> [UInt8] {
-        try await fetcher.module(url, original: options.provider != .local)
+        try await fetcher.module(url, original: (providers.locate(url)?.0 ?? providers.defaultProvider) != .local)
     }
 
     mutating func manifest(_ package: PackageID) async throws(ImportMapError) -> PackageManifest {
@@ -207,8 +208,11 @@ struct GeneratorRun {
     /// The files of a package (for packages without `exports`, whose entry needs a file search).
     mutating func files(_ package: PackageID) async throws(ImportMapError) -> Set<String> {
         if let known = fileSets[package] { return known }
-        // The `local` listing answers from Wharf's registry for published packages.
-        let listing = try await listings.listing(package, provider: published.contains(package) ? .local : layout)
+        // The `local` listing answers from Wharf's registry for published packages; an npm package
+        // has the same files on every CDN, so those without a listing of their own use jspm.io's.
+        let provider = providers.provider(for: package)
+        let listed: Provider = published.contains(package) ? .local : provider == .unpkg || provider == .jsdelivr ? provider : .jspm
+        let listing = try await listings.listing(package, provider: listed)
         let files = Set(listing.files)
         fileSets[package] = files
         return files

@@ -2,6 +2,8 @@
 /// written, and how to recognise a package in one of its URLs.
 public enum Provider: String, Sendable, CaseIterable {
     case jspm = "jspm.io"
+    /// jspm.io's System.register layer (JSPM's `jspm.io#system`): the same builds as System modules.
+    case jspmSystem = "jspm.io#system"
     case unpkg
     case jsdelivr
     case esmSh = "esm.sh"
@@ -12,35 +14,38 @@ public enum Provider: String, Sendable, CaseIterable {
     public var host: String {
         switch self {
         case .jspm, .local: "ga.jspm.io"
+        case .jspmSystem: "ga.system.jspm.io"
         case .unpkg: "unpkg.com"
         case .jsdelivr: "cdn.jsdelivr.net"
         case .esmSh: "esm.sh"
         }
     }
 
-    /// The path of a package's root on `host`, with a trailing slash.
+    /// The path of a package's root on `host`, with a trailing slash. esm.sh's `*` (as JSPM
+    /// writes it) asks esm.sh to leave every dependency external, so the map maps and dedupes them.
     public func packagePath(_ package: PackageID) -> String {
+        namePath(package.name) + "\(package.version)/"
+    }
+
+    /// The path up to a package's version: `/npm:name@` on jspm.io, `/*name@` on esm.sh.
+    func namePath(_ name: String) -> String {
         switch self {
-        case .jspm, .local: "/npm:\(package)/"
-        case .unpkg, .esmSh: "/\(package)/"
-        case .jsdelivr: "/npm/\(package)/"
+        case .jspm, .jspmSystem, .local: "/npm:\(name)@"
+        case .unpkg: "/\(name)@"
+        case .esmSh: "/*\(name)@"
+        case .jsdelivr: "/npm/\(name)@"
         }
     }
 
     /// The start of the cache keys of every version of `name` on this provider's host.
-    public func cachePrefix(name: String) -> String {
-        switch self {
-        case .jspm, .local: "ga.jspm.io/npm:\(name)@"
-        case .unpkg, .esmSh: "\(host)/\(name)@"
-        case .jsdelivr: "cdn.jsdelivr.net/npm/\(name)@"
-        }
-    }
+    public func cachePrefix(name: String) -> String { host + namePath(name) }
 
     /// The provider a download listing is asked for (`?provider=` on api.jspm.io).
     public static func named(_ name: String?) -> Provider? {
         guard let name else { return .jspm }
         switch name.lowercased() {
-        case "jspm.io", "jspm", "jspm.io#system": return .jspm
+        case "jspm.io", "jspm": return .jspm
+        case "jspm.io#system": return .jspmSystem
         case "unpkg", "unpkg.com": return .unpkg
         case "jsdelivr", "cdn.jsdelivr.net": return .jsdelivr
         case "local", "wharf": return .local
@@ -49,43 +54,62 @@ public enum Provider: String, Sendable, CaseIterable {
         }
     }
 
-    /// The providers a listing or a generated map can use (nil: jspm.io). esm.sh has neither: its
-    /// URLs name no package layout Wharf can list or trace.
-    public static func forListingOrMap(named name: String?) throws(ImportMapError) -> Provider {
-        guard let provider = named(name) else {
-            throw ImportMapError(.invalid, "unknown provider '\(name ?? "")': use jspm.io, unpkg, jsdelivr or local")
-        }
+    /// The providers a download listing can be asked of (nil: jspm.io); the system layer lists
+    /// jspm.io's files. esm.sh has no listing.
+    public static func forListing(named name: String?) throws(ImportMapError) -> Provider {
+        let provider = try forMap(named: name)
         guard provider != .esmSh else {
-            throw ImportMapError(.invalid, "esm.sh has no download listing or package layout: use jspm.io, unpkg, jsdelivr or local")
+            throw ImportMapError(.invalid, "esm.sh has no download listing: use jspm.io, unpkg, jsdelivr or local")
         }
-        return provider
+        return provider == .jspmSystem ? .jspm : provider
+    }
+
+    /// The providers a generated map can use (nil: jspm.io), by JSPM's names. JSPM's `deno` and
+    /// `nodemodules` are named in the refusal, so that a client knows Wharf has not built them.
+    public static func forMap(named name: String?) throws(ImportMapError) -> Provider {
+        if let provider = named(name) { return provider }
+        switch name?.lowercased() {
+        case "deno", "nodemodules", "skypack", "node":
+            throw ImportMapError(.invalid, "unsupported provider \(name ?? ""): use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh or local")
+        default:
+            throw ImportMapError(.invalid, "unknown provider '\(name ?? "")': use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh or local")
+        }
     }
 
     /// Recognises `https://ga.jspm.io/npm:name@1.2.3/…`, `https://unpkg.com/name@1.2.3/…`,
-    /// `https://cdn.jsdelivr.net/npm/name@1.2.3/…` and `https://esm.sh/name@1.2.3…` (also `/v135/…`).
-    /// Returns the provider, the package and the file path inside it.
+    /// `https://cdn.jsdelivr.net/npm/name@1.2.3/…` and `https://esm.sh/name@1.2.3…` (also `/v135/…`
+    /// and JSPM's `/*name@1.2.3/…`). Returns the provider, the package and the file path inside it.
     public static func locate(host: String, path: Substring) -> (Provider, PackageID, file: String)? {
-        var rest = path.hasPrefix("/") ? path.dropFirst() : path
         let provider: Provider
         switch host.lowercased() {
-        case "ga.jspm.io":
+        case "ga.jspm.io": provider = .jspm
+        case "unpkg.com": provider = .unpkg
+        case "cdn.jsdelivr.net": provider = .jsdelivr
+        case "esm.sh": provider = .esmSh
+        default: return nil
+        }
+        return provider.package(inPath: path).map { (provider, $0.0, $0.file) }
+    }
+
+    /// The package and file a path on this provider's host names (the path after the host or a
+    /// configured root, with or without its leading slash).
+    func package(inPath path: Substring) -> (PackageID, file: String)? {
+        var rest = path.hasPrefix("/") ? path.dropFirst() : path
+        switch self {
+        case .jspm, .jspmSystem, .local:
             guard rest.hasPrefix("npm:") else { return nil }
             rest = rest.dropFirst(4)
-            provider = .jspm
-        case "unpkg.com":
-            provider = .unpkg
-        case "cdn.jsdelivr.net":
+        case .jsdelivr:
             guard rest.hasPrefix("npm/") else { return nil }
             rest = rest.dropFirst(4)
-            provider = .jsdelivr
-        case "esm.sh":
+        case .esmSh:
             if rest.hasPrefix("v"), let slash = rest.firstIndex(of: "/"), rest[rest.index(after: rest.startIndex)..<slash].allSatisfy(\.isNumber) {
                 rest = rest[rest.index(after: slash)...]
             }
             if rest.hasPrefix("stable/") { rest = rest.dropFirst(7) }
-            provider = .esmSh
-        default:
-            return nil
+            if rest.hasPrefix("*") { rest = rest.dropFirst() }
+        case .unpkg:
+            break
         }
         // name is `@scope/name` or `name`, followed by `@version` and `/file` (or the end).
         let nameEnd: Substring.Index
@@ -103,6 +127,6 @@ public enum Provider: String, Sendable, CaseIterable {
         guard let package = PackageID(name: name, version: String(afterAt[..<versionEnd])) else { return nil }
         var file = String(afterAt[versionEnd...])
         if file.hasPrefix("/") { file.removeFirst() }
-        return (provider, package, file)
+        return (package, file)
     }
 }

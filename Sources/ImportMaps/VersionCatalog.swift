@@ -9,7 +9,7 @@ struct VersionCatalog: Sendable {
     let fetcher: ModuleFetcher
     var cache: EdgeCache { fetcher.cache }
     /// Whose cached files count offline.
-    var layout: Provider = .jspm
+    var providers: ProviderTable
 
     struct Versions: Sendable {
         var all: [Version]
@@ -36,7 +36,7 @@ struct VersionCatalog: Sendable {
 
     /// Versions with a cached package.json on the provider's host (what offline generation can serve).
     private func cachedVersions(of name: String) throws(ImportMapError) -> Versions {
-        let prefix = layout.cachePrefix(name: name)
+        let prefix = providers.cachePrefix(name: name)
         let keys: [String]
         do { keys = try cache.maintenance.keys(prefix: prefix) } catch { throw ImportMapError(.upstream, "could not read the store: \(error)") }
         var found = Set<Version>()

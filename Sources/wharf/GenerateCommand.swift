@@ -27,8 +27,17 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Conditions, comma-separated (default browser,development,module).")
     var env: String?
 
-    @Option(help: "jspm.io (default), unpkg, jsdelivr or local (Wharf's own /cdn/ URLs).")
+    @Option(help: "jspm.io (default), jspm.io#system, unpkg, jsdelivr, esm.sh or local (Wharf's own /cdn/ URLs).")
     var provider: String?
+
+    @Option(help: #"JSPM's providers, as JSON: package name, @scope, npm: or name@range → provider ({"@org":"unpkg"})."#)
+    var providers: String?
+
+    @Option(name: .customLong("provider-config"), help: #"JSPM's providerConfig, as JSON ({"jspm.io":{"cdnUrl":"https://mirror/"}})."#)
+    var providerConfig: String?
+
+    @Option(name: .customLong("default-registry"), help: "JSPM's defaultRegistry (npm, the default, is the one Wharf resolves).")
+    var defaultRegistry: String?
 
     @Flag(name: .customLong("flatten-scope"), help: "Only imports, no scopes, where no version conflicts.")
     var flattenScope = false
@@ -122,6 +131,9 @@ struct GenerateCommand: AsyncParsableCommand {
         var fields: [String: JSONValue] = ["install": .array(packages.map(JSONValue.string)), "flattenScope": .bool(flattenScope), "integrity": .bool(integrity)]
         if let env { fields["env"] = .string(env) }
         if let provider { fields["provider"] = .string(provider) }
+        if let providers { fields["providers"] = .string(providers) }
+        if let providerConfig { fields["providerConfig"] = .string(providerConfig) }
+        if let defaultRegistry { fields["defaultRegistry"] = .string(defaultRegistry) }
         if latest { fields["latest"] = .bool(true) }
         if freeze { fields["freeze"] = .bool(true) }
         if let inputMap { fields["inputMap"] = try Self.jsonFile(inputMap, flag: "--input-map") }

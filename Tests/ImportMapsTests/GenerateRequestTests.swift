@@ -44,13 +44,6 @@ import Testing
         #expect(Self.refusal([key: .object([])]) == "option \(key) is not serializable: it takes functions or runtime objects, which a request cannot carry")
     }
 
-    @Test(arguments: [
-        "defaultRegistry", "providers", "providerConfig",
-    ])
-    func optionsNotYetImplementedAreRefused(key: String) {
-        #expect(Self.refusal([key: .string("x")]) == "unsupported option \(key)")
-    }
-
     /// `false` asks for what Wharf does (no CommonJS, TypeScript or System tracing); `true` is refused.
     @Test(arguments: ["commonJS", "typeScript", "system", "preserveSymlinks"])
     func tracingOptionsMayOnlyBeOff(key: String) throws {

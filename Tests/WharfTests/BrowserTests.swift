@@ -109,6 +109,59 @@ import WharfTestSupport
         await client.shutdown()
     }
 
+    /// A map made with `providers` mixing two providers runs in Chromium: app-lib and dyn from
+    /// `local` (Wharf's `/cdn/` URLs of the ga.jspm.io layout), shared from `jspm.io` at a mirror
+    /// root (`providerConfig["jspm.io"].cdnUrl`, a fixture origin allowlisted as an upstream).
+    @Test func aMapMixingTwoProvidersRunsInChromium() async throws {
+        let browser = try #require(Self.chromium, "chromium is needed (scripts/test installs it)")
+        // The mirror is a CDN the page loads from directly, so it answers with CORS, as CDNs do.
+        let routes = NpmFixture.routes.mapValues { handler -> TestOrigin.Handler in
+            { request, attempt in
+                var response = try await handler(request, attempt)
+                response.headers[.accessControlAllowOrigin] = "*"
+                return response
+            }
+        }
+        let origin = TestOrigin(routes: routes)
+        let originServer = try await origin.start()
+        let dir = TemporaryDirectory("browser-providers")
+        let (wharf, port) = try await Self.serve(in: dir, upstreamsAt: originServer.port, for: ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org", "127.0.0.1"])
+        let client = HTTPTestClient()
+        let mirror = "http://127.0.0.1:\(originServer.port)/"
+        let body: [String: Any] = [
+            "install": ["app-lib"], "provider": "local", "providers": ["shared": "jspm.io"],
+            "providerConfig": ["jspm.io": ["cdnUrl": mirror]], "output": "importmap",
+        ]
+        let generated = try await client.request("http://127.0.0.1:\(port)/generate", method: .POST, headers: [("Content-Type", "application/json")],
+                                                 body: Array(try JSONSerialization.data(withJSONObject: body)))
+        #expect(generated.status == 200, "\(generated.text)")
+        let wharfCDN = "http://127.0.0.1:\(port)/cdn/ga.jspm.io/"
+        // The map JSPM would write (src/providers/jspm.ts: `${cdnUrl}npm:name@version/`; the
+        // dependencies in the importer's provider origin scope), with local's URLs relocated.
+        let expected: NSDictionary = [
+            "imports": ["app-lib": wharfCDN + "npm:app-lib@1.0.0/browser.js"],
+            "scopes": [wharfCDN: ["dyn": wharfCDN + "npm:dyn@1.0.0/index.js", "shared": mirror + "npm:shared@1.1.0/esm/index.js"]],
+        ]
+        #expect((try? JSONSerialization.jsonObject(with: Data(generated.text.utf8))) as? NSDictionary == expected, "\(generated.text)")
+
+        let page = Self.page(map: generated.text, script: """
+        import lib, { lazy } from "app-lib";
+        const d = await lazy();
+        document.body.setAttribute("data-result", lib + " / " + d.d);
+        """)
+        let before = origin.count("/npm:shared@1.1.0/esm/index.js")
+        let dom = try await Self.render(page, browser: browser, in: dir)
+        #expect(dom.contains(#"data-result="shared 1.1.0 / 1""#), "\(dom)")
+        for path in ["npm:app-lib@1.0.0/browser.js", "npm:dyn@1.0.0/index.js"] {
+            #expect(wharf.text.contains("GET /cdn/ga.jspm.io/\(path) 200"), "\(path) from Wharf (its access log)")
+        }
+        #expect(origin.count("/npm:shared@1.1.0/esm/index.js") > before, "shared from the mirror, by the browser")
+
+        await wharf.stop()
+        await originServer.stop()
+        await client.shutdown()
+    }
+
     /// esm.sh's modules import root-relative paths (`/stable/…`), which only work under esm.sh's root.
     static let esmShModules: [String: String] = [
         "/tiny@1.0.0": "/* esm.sh - tiny@1.0.0 */\nexport * from \"/stable/tiny@1.0.0/es2022/tiny.mjs\";\nexport { default } from \"/stable/tiny@1.0.0/es2022/tiny.mjs\";\n",

@@ -142,4 +142,33 @@ import WharfTestSupport
         ]])
         await originServer.stop()
     }
+
+    /// `--providers`, `--provider-config` and `--default-registry` are read as the fields of a
+    /// request: shared on unpkg (test/providers/scopeprovider.test.js's `providers`), jspm.io at the
+    /// mirror root of GeneratorOptions.providerConfig's example; `deno` is refused by name.
+    @Test func generateWithProviderOptions() async throws {
+        let origin = TestOrigin(routes: NpmFixture.routes)
+        let originServer = try await origin.start()
+        let dir = TemporaryDirectory("generate-providers")
+        let file = dir.path + "/proxy.conf"
+        var text = "data_dir = \"\(dir.path)/store\"\n[upstreams]\n"
+        for host in ["jspm-mirror.test", "unpkg.com", "api.jspm.io", "registry.npmjs.org"] { text += "\"\(host)\" = \"http://127.0.0.1:\(originServer.port)\"\n" }
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+
+        let run = try await WharfProcess.run([
+            "generate", "app-lib", "--config", file, "--providers", #"{"shared":"unpkg"}"#,
+            "--provider-config", #"{"jspm.io":{"cdnUrl":"https://jspm-mirror.test/"}}"#, "--default-registry", "npm", "-o", dir.path + "/map.json",
+        ])
+        #expect(run.status == 0, "\(run.output)")
+        let map = try JSONSerialization.jsonObject(with: try #require(FileManager.default.contents(atPath: dir.path + "/map.json"))) as? NSDictionary
+        #expect(map == [
+            "imports": ["app-lib": "https://jspm-mirror.test/npm:app-lib@1.0.0/browser.js"],
+            "scopes": ["https://jspm-mirror.test/": ["dyn": "https://jspm-mirror.test/npm:dyn@1.0.0/index.js", "shared": "https://unpkg.com/shared@1.1.0/esm/index.js"]],
+        ] as NSDictionary)
+
+        let deno = try await WharfProcess.run(["generate", "app-lib", "--config", file, "--default-registry", "deno"])
+        #expect(deno.status != 0)
+        #expect(deno.output.contains("unsupported option defaultRegistry: deno"), "\(deno.output)")
+        await originServer.stop()
+    }
 }

@@ -45,7 +45,7 @@ struct ImportMapRoutes {
     // MARK: download
 
     private func download(specs: [String], provider name: String?, exclude names: [String]) async throws -> Response {
-        let provider = try Provider.forListingOrMap(named: name)
+        let provider = try Provider.forListing(named: name)
         var exclude = Set<ListingExclusion>()
         for name in names {
             guard let exclusion = ListingExclusion(rawValue: name) else {

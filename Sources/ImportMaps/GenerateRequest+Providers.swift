@@ -1,0 +1,45 @@
+import JSON
+
+/// JSPM's provider options: `providers` (package name, `@scope`, `npm:` or `name@range` →
+/// provider), `providerConfig` (what 2.5.1's providers read: jspm.io's `cdnUrl`) and
+/// `defaultRegistry` (npm, the only registry Wharf resolves bare installs from).
+extension GenerateRequest {
+    mutating func readProviders(_ fields: [String: JSONValue]) throws(ImportMapError) {
+        if let table = fields["providers"] {
+            guard let members = try Self.object(table, field: "providers").objectMembers else {
+                throw ImportMapError(.invalid, "providers must be an object of package name, @scope or registry: → provider")
+            }
+            options.providerRules = try members.map { key, value throws(ImportMapError) in
+                guard let name = value.stringValue else { throw ImportMapError(.invalid, "providers: \(key) must name a provider") }
+                return try ProviderRule(key: key, provider: try Provider.forMap(named: name))
+            }
+        }
+        if let config = fields["providerConfig"] { options.jspmCDN = try Self.jspmCDN(try Self.object(config, field: "providerConfig")) }
+        if let registry = fields["defaultRegistry"] {
+            guard registry.stringValue == "npm" else {
+                throw ImportMapError(.invalid, "unsupported option defaultRegistry: \(registry.stringValue ?? registry.display) (Wharf installs bare names from npm; JSPM's deno and denoland registries need its deno provider, which Wharf does not have)")
+            }
+        }
+    }
+
+    /// In 2.5.1 only jspm.io reads its configuration (`cdnUrl`, the root of its default layer);
+    /// any other key, or configuration for another provider, is refused rather than ignored.
+    private static func jspmCDN(_ config: JSONValue) throws(ImportMapError) -> String? {
+        guard let providers = config.objectMembers else { throw ImportMapError(.invalid, "providerConfig must be an object of provider → configuration") }
+        var cdn: String?
+        for (name, settings) in providers {
+            let provider = try Provider.forMap(named: name)
+            guard let keys = settings.objectMembers else { throw ImportMapError(.invalid, "providerConfig.\(name) must be an object") }
+            for (key, value) in keys {
+                guard provider == .jspm, key == "cdnUrl" else {
+                    throw ImportMapError(.invalid, "unsupported option providerConfig.\(name).\(key): in JSPM Generator 2.5.1 only jspm.io is configurable, by cdnUrl")
+                }
+                guard let url = value.stringValue, url.hasPrefix("https://") || url.hasPrefix("http://"), url.hasSuffix("/") else {
+                    throw ImportMapError(.invalid, "providerConfig.jspm.io.cdnUrl must be an http(s) URL ending in /")
+                }
+                cdn = url
+            }
+        }
+        return cdn
+    }
+}

@@ -1,0 +1,65 @@
+import JSON
+import Testing
+@testable import ImportMaps
+
+/// JSPM's provider options as the one reader sees them: what each means, and every value Wharf
+/// cannot honour refused by name (GeneratorOptions of jspm/generator 2.5.1, src/generator.ts).
+@Suite struct ProviderOptionsTests {
+    static func request(_ fields: [String: JSONValue]) throws(ImportMapError) -> GenerateRequest {
+        var all = fields
+        all["install"] = .string("react")
+        return try GenerateRequest(fields: all)
+    }
+
+    static func refusal(_ fields: [String: JSONValue]) -> String? {
+        do {
+            _ = try request(fields)
+            return nil
+        } catch {
+            return error.kind == .invalid ? error.message : "not invalid: \(error.message)"
+        }
+    }
+
+    /// `providers` keeps the order given (installer.ts `getProvider` takes the first match);
+    /// a provider string may name a layer (`jspm.io#system`, as `parseProviderStr` splits it).
+    @Test func providersAreReadInOrder() throws {
+        let options = try Self.request(["providers": .string(#"{"@org":"unpkg","react":"jspm.io#system","npm:":"esm.sh"}"#)]).options
+        #expect(options.providerRules == [
+            try ProviderRule(key: "@org", provider: .unpkg), try ProviderRule(key: "react", provider: .jspmSystem),
+            try ProviderRule(key: "npm:", provider: .esmSh),
+        ])
+    }
+
+    /// installer.ts `getProvider`: a name matches itself and, as a prefix up to `/`, a scope's
+    /// packages; `npm:` every npm package. `react` is not a prefix of `react-dom`.
+    @Test func rulesMatchAsJSPMMatchesThem() throws {
+        #expect(try ProviderRule(key: "@org", provider: .unpkg).matches("@org/pkg", version: nil))
+        #expect(try ProviderRule(key: "@org", provider: .unpkg).matches("@orgs/pkg", version: nil) == false)
+        #expect(try ProviderRule(key: "react", provider: .unpkg).matches("react", version: nil))
+        #expect(try ProviderRule(key: "react", provider: .unpkg).matches("react-dom", version: nil) == false)
+        #expect(try ProviderRule(key: "npm:", provider: .unpkg).matches("anything", version: nil))
+        #expect(try ProviderRule(key: "react@18", provider: .unpkg).matches("react", version: .init("18.3.1")))
+        #expect(try ProviderRule(key: "react@18", provider: .unpkg).matches("react", version: .init("17.0.2")) == false)
+    }
+
+    @Test func providerConfigCDNURLIsJSPMsRoot() throws {
+        let options = try Self.request(["providerConfig": .object([("jspm.io", .object([("cdnUrl", .string("https://mirror.test/jspm/"))])), ("unpkg", .object([]))])]).options
+        #expect(options.jspmCDN == "https://mirror.test/jspm/")
+    }
+
+    @Test(arguments: [
+        (["providerConfig": JSONValue.string(#"{"unpkg":{"cdnUrl":"https://u.test/"}}"#)], "unsupported option providerConfig.unpkg.cdnUrl: in JSPM Generator 2.5.1 only jspm.io is configurable, by cdnUrl"),
+        (["providerConfig": .string(#"{"jspm.io":{"apiUrl":"https://a.test/"}}"#)], "unsupported option providerConfig.jspm.io.apiUrl: in JSPM Generator 2.5.1 only jspm.io is configurable, by cdnUrl"),
+        (["providerConfig": .string(#"{"jspm.io":{"cdnUrl":"https://a.test"}}"#)], "providerConfig.jspm.io.cdnUrl must be an http(s) URL ending in /"),
+        (["providerConfig": .string(#"{"nope":{}}"#)], "unknown provider 'nope': use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh or local"),
+        (["defaultRegistry": .string("denoland")], "unsupported option defaultRegistry: denoland (Wharf installs bare names from npm; JSPM's deno and denoland registries need its deno provider, which Wharf does not have)"),
+        (["providers": .string(#"{"x":"nodemodules"}"#)], "unsupported provider nodemodules: use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh or local"),
+        (["provider": .string("deno")], "unsupported provider deno: use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh or local"),
+        (["providers": .string(#"{"jsr:":"unpkg"}"#)], "providers: registry jsr: is not one Wharf resolves (only npm:)"),
+        (["providers": .string(#"{"react@>>1":"unpkg"}"#)], "providers: react@>>1 has an invalid range"),
+        (["providers": .string(#"["react"]"#)], "providers must be an object of package name, @scope or registry: → provider"),
+    ])
+    func whatWharfCannotHonourIsRefusedByName(fields: [String: JSONValue], message: String) {
+        #expect(Self.refusal(fields) == message)
+    }
+}
