@@ -15,8 +15,10 @@ enum GenerateOptionKeys {
     /// Tracing Wharf does not do; `false` (the default) asks for what Wharf does, so it is accepted.
     static let offByDefault: Set<String> = ["commonJS", "typeScript", "system", "preserveSymlinks"]
 
-    /// Serializable options of JSPM Generator that Wharf does not implement yet: `400 unsupported option KEY`.
+    /// Serializable options of later generator releases (jspm/jspm's generator 2.16.3) that Wharf does
+    /// not implement yet: `400 unsupported option KEY`, never "unknown", never ignored.
     static let unsupported: Set<String> = [
+        "dependencyCache", "expandWildcards", "inputMapFallbacks", "linkedScopes", "scopedLink", "traceCache",
     ]
 
     /// Options that take functions or runtime objects, which no request can carry.
