@@ -37,6 +37,12 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Requests handed on whose response has not ended.
     fileprivate var handedOn = 0
     private var needsFlush = false
+    /// Whether bytes went on to the decoder since the last read completed: only then do the
+    /// handlers behind hear `channelReadComplete` (a hot answer needs none of them).
+    private var handedOnSinceReadComplete = false
+    /// The channel's writability, kept from its events rather than asked per request.
+    private var isWritable = true
+    private var allocator = ByteBufferAllocator()
     private var date = DateLine()
 
     static let maxHeadSize = 16 << 10
@@ -50,10 +56,20 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         slot = counters.slot(for: context.eventLoop)
+        allocator = context.channel.allocator
+        isWritable = context.channel.isWritable
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        isWritable = context.channel.isWritable
+        context.fireChannelWritabilityChanged()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if passingAll { return context.fireChannelRead(data) }
+        if passingAll {
+            handedOnSinceReadComplete = true
+            return context.fireChannelRead(data)
+        }
         var input = unwrapInboundIn(data)
         if var buffered = pending {
             pending = nil
@@ -70,10 +86,11 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return passAll(input, context: context)
             case .head(let head):
                 let bytes = input.readSlice(length: head.length)!
-                if handedOn == 0, head.isHotCandidate, context.channel.isWritable, let entry = cache.lookup(head.target(in: bytes)) {
+                if handedOn == 0, head.isHotCandidate, isWritable, let entry = cache.lookup(head.target(in: bytes)) {
                     answer(head, bytes: bytes, with: entry, context: context)
                 } else {
                     handedOn += 1
+                    handedOnSinceReadComplete = true
                     context.fireChannelRead(wrapInboundOut(bytes))
                 }
             }
@@ -85,6 +102,8 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
             needsFlush = false
             context.flush()
         }
+        guard handedOnSinceReadComplete else { return }
+        handedOnSinceReadComplete = false
         context.fireChannelReadComplete()
     }
 
@@ -112,11 +131,13 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard let bytes = pending else { return }
         pending = nil
         passingAll = true
+        handedOnSinceReadComplete = true
         context.fireChannelRead(wrapInboundOut(bytes))
     }
 
     private func passAll(_ bytes: ByteBuffer, context: ChannelHandlerContext) {
         passingAll = true
+        handedOnSinceReadComplete = true
         context.fireChannelRead(wrapInboundOut(bytes))
     }
 
@@ -130,7 +151,7 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
             let dateLine = date.current()
             // A small body goes in the head's buffer: one write, one buffer per answer.
             let inline = (body?.readableBytes ?? 0) <= Self.inlineBodyLimit
-            var out = context.channel.allocator.buffer(capacity: entry.head.readableBytes + dateLine.readableBytes + (inline ? body?.readableBytes ?? 0 : 0))
+            var out = allocator.buffer(capacity: entry.head.readableBytes + dateLine.readableBytes + (inline ? body?.readableBytes ?? 0 : 0))
             out.writeImmutableBuffer(entry.head)
             out.writeImmutableBuffer(dateLine)
             if inline, let body { out.writeImmutableBuffer(body) }
