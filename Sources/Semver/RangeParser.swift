@@ -1,10 +1,32 @@
+import Synchronization
 /// A line-by-line port of node-semver's `Range.parseRange` desugaring pipeline (hyphen → trim →
 /// caret → tilde → x-range → star → `>=0.0.0`), kept textual so every quirk matches npm.
 enum RangeParser {
     typealias Match = Regex<AnyRegexOutput>.Match
 
-    /// `new Range(raw).set` — `raw` must already be whitespace-collapsed.
+    /// `new Range(raw).set` — `raw` must already be whitespace-collapsed. Remembered: the same
+    /// ranges come back in every package.json and request, and the regex pipeline costs ~100 µs each.
     static func parse(raw: String, includePrerelease: Bool) throws(SemverError) -> [[Comparator]] {
+        let key = MemoKey(raw: raw, includePrerelease: includePrerelease)
+        if let known = memo.withLock({ $0[key] }) { return try known.get() }
+        let result = Result<[[Comparator]], SemverError> { () throws(SemverError) in try parseUncached(raw: raw, includePrerelease: includePrerelease) }
+        memo.withLock { memo in
+            if memo.count >= memoLimit { memo.removeAll(keepingCapacity: true) }
+            memo[key] = result
+        }
+        return try result.get()
+    }
+
+    private struct MemoKey: Hashable, Sendable {
+        let raw: String
+        let includePrerelease: Bool
+    }
+
+    /// Distinct ranges remembered at most; past it the memo starts again (it is only a cache).
+    private static let memoLimit = 8192
+    private static let memo = Mutex<[MemoKey: Result<[[Comparator]], SemverError>]>([:])
+
+    private static func parseUncached(raw: String, includePrerelease: Bool) throws(SemverError) -> [[Comparator]] {
         var sets: [[Comparator]] = []
         for part in JSString.split(raw, separator: "||") {
             let set = try parseSet(JSString.trim(part), includePrerelease: includePrerelease)
