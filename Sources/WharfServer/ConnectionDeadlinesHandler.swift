@@ -25,16 +25,19 @@ final class ConnectionDeadlinesHandler: ChannelDuplexHandler, RemovableChannelHa
     private var inFlight = 0
     private var readingRequest = false
     private var lastActivity = NIODeadline.now()
+    /// Whether `HotPathHandler`, first in the pipeline, reports the bytes (then no `ByteWatcher`).
+    private let bytesReportedByHotPath: Bool
 
-    init(headerTimeout: TimeAmount, idleTimeout: TimeAmount) {
+    init(headerTimeout: TimeAmount, idleTimeout: TimeAmount, bytesReportedByHotPath: Bool = false) {
         self.headerTimeout = headerTimeout
         self.idleTimeout = idleTimeout
+        self.bytesReportedByHotPath = bytesReportedByHotPath
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         // Raw bytes are seen before the HTTP decoder, to start the head's clock at its first byte.
-        try? context.pipeline.syncOperations.addHandler(ByteWatcher(owner: self), position: .first)
+        if !bytesReportedByHotPath { try? context.pipeline.syncOperations.addHandler(ByteWatcher(owner: self), position: .first) }
         if context.channel.isActive { start() }
     }
 
@@ -83,7 +86,8 @@ final class ConnectionDeadlinesHandler: ChannelDuplexHandler, RemovableChannelHa
         lastActivity = .now()
     }
 
-    fileprivate func bytesArrived() {
+    /// Bytes came from the client (told by `ByteWatcher`, or by `HotPathHandler` in front of it all).
+    func bytesArrived() {
         let now = NIODeadline.now()
         lastActivity = now
         if awaitingHead && headStarted == nil { headStarted = now }

@@ -66,6 +66,7 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        deadlines.bytesArrived()
         if passingAll {
             handedOnSinceReadComplete = true
             return context.fireChannelRead(data)

@@ -118,7 +118,9 @@ public struct WharfService: Sendable {
     private static func channelHandlers(
         _ configuration: WharfConfiguration, hot: HotCache, metrics: ServerMetrics, accessLog: Logger?
     ) -> [any RemovableChannelHandler] {
-        let deadlines = ConnectionDeadlinesHandler(headerTimeout: TimeAmount(configuration.headerTimeout), idleTimeout: TimeAmount(configuration.idleTimeout))
+        let deadlines = ConnectionDeadlinesHandler(
+            headerTimeout: TimeAmount(configuration.headerTimeout), idleTimeout: TimeAmount(configuration.idleTimeout), bytesReportedByHotPath: hot.isEnabled
+        )
         let rest: [any RemovableChannelHandler] = [ExpectContinueHandler(), ClientGoneHandler(), deadlines]
         guard hot.isEnabled else { return rest }
         return [HotPathHandler.ResponseWatcher(cache: hot, counters: metrics.hot, deadlines: deadlines, accessLog: accessLog)] + rest

@@ -5,20 +5,12 @@ import Testing
 /// JSPM's provider options as the one reader sees them: what each means, and every value Wharf
 /// cannot honour refused by name (GeneratorOptions of jspm/generator 2.5.1, src/generator.ts).
 @Suite struct ProviderOptionsTests {
+    /// The request reader and its refusals, as `GenerateRequestTests` drives them.
     static func request(_ fields: [String: JSONValue]) throws(ImportMapError) -> GenerateRequest {
-        var all = fields
-        all["install"] = .string("react")
-        return try GenerateRequest(fields: all)
+        try GenerateRequestTests.request(fields)
     }
 
-    static func refusal(_ fields: [String: JSONValue]) -> String? {
-        do {
-            _ = try request(fields)
-            return nil
-        } catch {
-            return error.kind == .invalid ? error.message : "not invalid: \(error.message)"
-        }
-    }
+    static func refusal(_ fields: [String: JSONValue]) -> String? { GenerateRequestTests.refusal(fields) }
 
     /// `providers` keeps the order given (installer.ts `getProvider` takes the first match);
     /// a provider string may name a layer (`jspm.io#system`, as `parseProviderStr` splits it).
