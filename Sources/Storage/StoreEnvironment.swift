@@ -171,23 +171,31 @@ public final class StoreEnvironment: @unchecked Sendable {
     }
 
     private func runWrite<T>(_ body: (borrowing WriteTransaction) throws -> T) throws -> T {
+        try retryingOnFullMap {
+            try gate.withShared {
+                try ensureOpen("write")
+                var txn: OpaquePointer?
+                try check(mdb_txn_begin(env, nil, 0, &txn), "begin write")
+                let value: T
+                do {
+                    value = try body(WriteTransaction(handle: TransactionHandle(txn!)))
+                } catch {
+                    mdb_txn_abort(txn)
+                    throw error
+                }
+                // mdb_txn_commit frees the transaction even when it fails: never abort after it.
+                try check(mdb_txn_commit(txn), "commit")
+                return value
+            }
+        }
+    }
+
+    /// Runs `attempt` until it stops finding the map full (then grown) or resized by another
+    /// process (then adopted): a write transaction that hit either was aborted whole.
+    private func retryingOnFullMap<T>(_ attempt: () throws -> T) throws -> T {
         while true {
             do {
-                return try gate.withShared {
-                    try ensureOpen("write")
-                    var txn: OpaquePointer?
-                    try check(mdb_txn_begin(env, nil, 0, &txn), "begin write")
-                    let value: T
-                    do {
-                        value = try body(WriteTransaction(handle: TransactionHandle(txn!)))
-                    } catch {
-                        mdb_txn_abort(txn)
-                        throw error
-                    }
-                    // mdb_txn_commit frees the transaction even when it fails: never abort after it.
-                    try check(mdb_txn_commit(txn), "commit")
-                    return value
-                }
+                return try attempt()
             } catch let error as StorageError where error.isMapFull {
                 try growMap()
             } catch let error as StorageError where error.isMapResized {
@@ -223,43 +231,37 @@ public final class StoreEnvironment: @unchecked Sendable {
     /// One parent transaction, a child per write; a full map aborts all of it, grows, and runs the
     /// whole batch again (each closure is free of outside effects, so running it twice is safe).
     private func runBatch(_ batch: [QueuedWrite]) throws -> [Result<Void, any Error>] {
-        while true {
-            do {
-                return try gate.withShared {
-                    try ensureOpen("write")
-                    var parent: OpaquePointer?
-                    try check(mdb_txn_begin(env, nil, 0, &parent), "begin write")
-                    var outcomes: [Result<Void, any Error>] = []
-                    outcomes.reserveCapacity(batch.count)
-                    for write in batch {
-                        var child: OpaquePointer?
-                        let rc = mdb_txn_begin(env, parent, 0, &child)
-                        if rc != MDB_SUCCESS {
-                            mdb_txn_abort(parent)
-                            try check(rc, "begin nested write")
-                        }
-                        do {
-                            try write.run(WriteTransaction(handle: TransactionHandle(child!)))
-                            // A child's commit only merges into the parent; it cannot fill the map.
-                            let committed = mdb_txn_commit(child)
-                            outcomes.append(committed == MDB_SUCCESS ? .success(()) : .failure(StorageError.backend(committed, operation: "commit nested write")))
-                        } catch let error as StorageError where error.isMapFull {
-                            mdb_txn_abort(child)
-                            mdb_txn_abort(parent)
-                            throw error
-                        } catch {
-                            mdb_txn_abort(child)
-                            outcomes.append(.failure(error))
-                        }
+        try retryingOnFullMap {
+            try gate.withShared {
+                try ensureOpen("write")
+                var parent: OpaquePointer?
+                try check(mdb_txn_begin(env, nil, 0, &parent), "begin write")
+                var outcomes: [Result<Void, any Error>] = []
+                outcomes.reserveCapacity(batch.count)
+                for write in batch {
+                    var child: OpaquePointer?
+                    let rc = mdb_txn_begin(env, parent, 0, &child)
+                    if rc != MDB_SUCCESS {
+                        mdb_txn_abort(parent)
+                        try check(rc, "begin nested write")
                     }
-                    // mdb_txn_commit frees the transaction even when it fails: never abort after it.
-                    try check(mdb_txn_commit(parent), "commit")
-                    return outcomes
+                    do {
+                        try write.run(WriteTransaction(handle: TransactionHandle(child!)))
+                        // A child's commit only merges into the parent; it cannot fill the map.
+                        let committed = mdb_txn_commit(child)
+                        outcomes.append(committed == MDB_SUCCESS ? .success(()) : .failure(StorageError.backend(committed, operation: "commit nested write")))
+                    } catch let error as StorageError where error.isMapFull {
+                        mdb_txn_abort(child)
+                        mdb_txn_abort(parent)
+                        throw error
+                    } catch {
+                        mdb_txn_abort(child)
+                        outcomes.append(.failure(error))
+                    }
                 }
-            } catch let error as StorageError where error.isMapFull {
-                try growMap()
-            } catch let error as StorageError where error.isMapResized {
-                try adoptResizedMap()
+                // mdb_txn_commit frees the transaction even when it fails: never abort after it.
+                try check(mdb_txn_commit(parent), "commit")
+                return outcomes
             }
         }
     }
