@@ -9,7 +9,7 @@ extension GeneratorRun {
     func relocate(_ url: String) -> String {
         let origin = providers.root(of: .local)
         guard url.hasPrefix(origin), providers.locate(url)?.0 == .local else { return url }
-        return urls.cdn(Provider.local.host + "/" + url.dropFirst(origin.count))
+        return localRoot + url.dropFirst(origin.count)
     }
 
     func buildMap(traced: [String]) -> JSONValue {

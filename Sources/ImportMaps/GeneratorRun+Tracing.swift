@@ -116,7 +116,7 @@ extension GeneratorRun: ModuleGraphVisitor {
     /// writes it), or in the importer's own scope on conflict.
     mutating func record(_ specifier: String, target: String, importer: PackageID) {
         let provider = providers.provider(for: importer)
-        let shared = published.contains(importer) ? urls.eikNPMRoot : provider == .local ? urls.cdn(provider.host + "/") : providers.root(of: provider)
+        let shared = published.contains(importer) ? urls.eikNPMRoot : provider == .local ? localRoot : providers.root(of: provider)
         record(specifier, target: target, shared: shared, own: base(importer))
     }
 

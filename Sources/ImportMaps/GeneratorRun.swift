@@ -115,15 +115,15 @@ struct GeneratorRun {
     mutating func choose(_ name: String, range: String?, label: String, importedFrom: String? = nil, scope: String? = nil) async throws(ImportMapError) -> PackageID {
         let parsed = try? Semver.Range(range ?? "*")
         // A resolution is authoritative: only versions in its range count (installer.ts).
+        let local = publishedVersions(of: name)
         if let scope, options.resolutions[name] == nil, let kept = versionLock.kept(name, range: parsed, scope: scope) {
-            return use(kept)
+            return use(kept, isPublished: !local.isEmpty)
         }
         if scope != nil || versionLock.topLevelUsesExisting, let parsed,
            let best = (versionLock.versions(of: name) + (chosen[name] ?? [])).filter({ parsed.satisfies($0) }).max(),
            let package = PackageID(name: name, version: best.description) {
-            return use(package)
+            return use(package, isPublished: !local.isEmpty)
         }
-        let local = publishedVersions(of: name)
         let versions: VersionCatalog.Versions
         if !local.isEmpty {
             versions = VersionCatalog.Versions(all: local, distTags: [:])
@@ -136,14 +136,13 @@ struct GeneratorRun {
         guard let version = VersionCatalog.pick(range, from: versions), let package = PackageID(name: name, version: version.description) else {
             throw ImportMapError(.notFound, "Unable to resolve npm:\(label) to a valid version" + (importedFrom.map { " imported from \(relocate($0))" } ?? ""))
         }
-        if !local.isEmpty { published.insert(package) } else { try providers.checkAllowed(package, by: fetcher.cache.configuration.upstreams) }
-        if !(chosen[name]?.contains(version) ?? false) { chosen[name, default: []].append(version) }
-        return package
+        if local.isEmpty { try providers.checkAllowed(package, by: fetcher.cache.configuration.upstreams) }
+        return use(package, isPublished: !local.isEmpty)
     }
 
-    /// Records a version taken from the lock or the run's choices.
-    private mutating func use(_ package: PackageID) -> PackageID {
-        if !publishedVersions(of: package.name).isEmpty { published.insert(package) }
+    /// Records the version chosen for a package (`isPublished`: it is one of Wharf's registry's).
+    private mutating func use(_ package: PackageID, isPublished: Bool) -> PackageID {
+        if isPublished { published.insert(package) }
         if !(chosen[package.name]?.contains(package.version) ?? false) { chosen[package.name, default: []].append(package.version) }
         return package
     }
@@ -163,10 +162,12 @@ struct GeneratorRun {
     /// A URL as traced: Wharf's `/cdn/` URL of the jspm.io layout (a `local` package's, as a map
     /// with `local` packages writes it) as the CDN's.
     func canonical(_ url: String) -> String {
-        let local = urls.cdn("\(Provider.local.host)/")
-        guard providers.named.contains(.local), url.hasPrefix(local) else { return url }
-        return providers.root(of: .local) + url.dropFirst(local.count)
+        guard providers.named.contains(.local), url.hasPrefix(localRoot) else { return url }
+        return providers.root(of: .local) + url.dropFirst(localRoot.count)
     }
+
+    /// Where a `local` package's URLs live: Wharf's `/cdn/` copy of the jspm.io layout.
+    var localRoot: String { urls.cdn(Provider.local.host + "/") }
 
     /// The package and file a module URL (of a provider's layout, or of Wharf's registry) belongs to.
     func locate(_ url: String) -> (PackageID, String)? {

@@ -111,10 +111,7 @@ public struct MapURLs: Sendable, Equatable {
         }
         let backtracks = basePath[(shared + 1)...].filter { $0 == UInt8(ascii: "/") }.count
         let rest = String(decoding: urlPath[(shared + 1)...], as: UTF8.self)
-        let components = URLComponents(url: url, resolvingAgainstBaseURL: true)
-        let query = components?.percentEncodedQuery.map { "?" + $0 } ?? ""
-        let fragment = components?.percentEncodedFragment.map { "#" + $0 } ?? ""
-        return (backtracks > 0 ? String(repeating: "../", count: backtracks) : "./") + rest + query + fragment
+        return (backtracks > 0 ? String(repeating: "../", count: backtracks) : "./") + rest + queryAndFragment(of: url)
     }
 
     /// JSPM's `isPlain`: not `./`, `../` or `/`, and not a URL with a scheme.
@@ -170,10 +167,13 @@ public struct MapURLs: Sendable, Equatable {
 
     /// A URL written as WHATWG's `href` writes it: lower-case scheme and host, no default port, `/` for an empty path.
     static func href(_ url: URL) -> String {
+        origin(of: url) + path(of: url) + queryAndFragment(of: url)
+    }
+
+    /// `?query#fragment` as written (percent-encoded), each only when present.
+    private static func queryAndFragment(of url: URL) -> String {
         let components = URLComponents(url: url.absoluteURL, resolvingAgainstBaseURL: true)
-        let query = components?.percentEncodedQuery.map { "?" + $0 } ?? ""
-        let fragment = components?.percentEncodedFragment.map { "#" + $0 } ?? ""
-        return origin(of: url) + path(of: url) + query + fragment
+        return (components?.percentEncodedQuery.map { "?" + $0 } ?? "") + (components?.percentEncodedFragment.map { "#" + $0 } ?? "")
     }
 
     private static func origin(of url: URL) -> String {

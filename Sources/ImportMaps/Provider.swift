@@ -37,9 +37,6 @@ public enum Provider: String, Sendable, CaseIterable {
         }
     }
 
-    /// The start of the cache keys of every version of `name` on this provider's host.
-    public func cachePrefix(name: String) -> String { host + namePath(name) }
-
     /// The provider a download listing is asked for (`?provider=` on api.jspm.io).
     public static func named(_ name: String?) -> Provider? {
         guard let name else { return .jspm }
