@@ -8,10 +8,14 @@ import WharfTestSupport
 @Suite struct RewriteCommandTests {
     static let map = #"{"imports":{"fixture":"https://ga.jspm.io/npm:fixture@1.0.0/index.js","dep":"https://cdn.jsdelivr.net/npm/dep@2.0.0/lib/util.js","other":"https://example.com/x.js"}}"#
 
-    static func configuration(originPort: Int, in dir: TemporaryDirectory) throws -> String {
+    /// A proxy.conf in `dir` whose store is in `dir` and whose `hosts` are all served by the origin
+    /// at `originPort`; `top` adds top-level keys. Returns its path.
+    static func configuration(
+        originPort: Int, in dir: TemporaryDirectory, hosts: [String] = ["ga.jspm.io", "api.jspm.io", "cdn.jsdelivr.net", "unpkg.com"], top: String = ""
+    ) throws -> String {
         let file = dir.path + "/proxy.conf"
-        var text = "data_dir = \"\(dir.path)/store\"\n[upstreams]\n"
-        for host in ["ga.jspm.io", "api.jspm.io", "cdn.jsdelivr.net", "unpkg.com"] {
+        var text = "data_dir = \"\(dir.path)/store\"\n\(top)[upstreams]\n"
+        for host in hosts {
             text += "\"\(host)\" = \"http://127.0.0.1:\(originPort)\"\n"
         }
         try text.write(toFile: file, atomically: true, encoding: .utf8)
@@ -95,10 +99,7 @@ import WharfTestSupport
         let origin = TestOrigin(routes: NpmFixture.routes)
         let originServer = try await origin.start()
         let dir = TemporaryDirectory("generate")
-        let file = dir.path + "/proxy.conf"
-        var text = "data_dir = \"\(dir.path)/store\"\n[upstreams]\n"
-        for host in ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org"] { text += "\"\(host)\" = \"http://127.0.0.1:\(originServer.port)\"\n" }
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let file = try RewriteCommandTests.configuration(originPort: originServer.port, in: dir, hosts: ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org"])
 
         let online = try await WharfProcess.run(["generate", "app-lib", "other", "--config", file, "-o", dir.path + "/map.json"])
         #expect(online.status == 0, "\(online.output)")
@@ -122,10 +123,8 @@ import WharfTestSupport
     @Test func outputURLFlagsAndCombineSubpaths() async throws {
         let originServer = try await TestOrigin(routes: NpmFixture.routes).start()
         let dir = TemporaryDirectory("generate-urls")
-        let file = dir.path + "/proxy.conf"
-        var text = "data_dir = \"\(dir.path)/store\"\npublic_url = \"http://wharf.test\"\n[upstreams]\n"
-        for host in ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org"] { text += "\"\(host)\" = \"http://127.0.0.1:\(originServer.port)\"\n" }
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let file = try RewriteCommandTests.configuration(
+            originPort: originServer.port, in: dir, hosts: ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org"], top: "public_url = \"http://wharf.test\"\n")
         let map = { (name: String, arguments: [String]) async throws -> [String: Any]? in
             let run = try await WharfProcess.run(["generate", "--config", file, "-o", dir.path + "/\(name).json"] + arguments)
             #expect(run.status == 0, "\(run.output)")
@@ -150,10 +149,8 @@ import WharfTestSupport
         let origin = TestOrigin(routes: NpmFixture.routes)
         let originServer = try await origin.start()
         let dir = TemporaryDirectory("generate-providers")
-        let file = dir.path + "/proxy.conf"
-        var text = "data_dir = \"\(dir.path)/store\"\n[upstreams]\n"
-        for host in ["jspm-mirror.test", "unpkg.com", "api.jspm.io", "registry.npmjs.org"] { text += "\"\(host)\" = \"http://127.0.0.1:\(originServer.port)\"\n" }
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let file = try RewriteCommandTests.configuration(
+            originPort: originServer.port, in: dir, hosts: ["jspm-mirror.test", "unpkg.com", "api.jspm.io", "registry.npmjs.org"])
 
         let run = try await WharfProcess.run([
             "generate", "app-lib", "--config", file, "--providers", #"{"shared":"unpkg"}"#,
