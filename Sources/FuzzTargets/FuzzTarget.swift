@@ -2,7 +2,7 @@
 /// crash, leak or grow without bound, and checks its round trip where one exists. The same
 /// functions run under libFuzzer (`scripts/fuzz`) and replay the committed corpora in `swift test`.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    case tarball, contentDecoding, multipart, moduleLexer, semver, configuration, json, cacheAddress, jsr, importMap, requestHead
+    case tarball, contentDecoding, multipart, moduleLexer, semver, configuration, json, cacheAddress, jsr, importMap, requestHead, systemRegister
 
     public func run(_ bytes: [UInt8]) {
         switch self {
@@ -17,6 +17,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .jsr: JSRFuzz.run(bytes)
         case .importMap: ImportMapFuzz.run(bytes)
         case .requestHead: RequestHeadFuzz.run(bytes)
+        case .systemRegister: SystemRegisterFuzz.run(bytes)
         }
     }
 }

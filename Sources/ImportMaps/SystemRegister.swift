@@ -3,8 +3,8 @@ import ModuleLexer
 /// The dependencies of a System.register module (jspm.io's `system` layer): the string literals
 /// of the array `System.register([...], …)` starts with, optionally after a module name.
 /// Dynamic `module.import(…)` calls are not read, so such a module has no dynamic edges.
-enum SystemRegister {
-    static func summary(of bytes: [UInt8]) -> ModuleSummary? {
+public enum SystemRegister {
+    public static func summary(of bytes: [UInt8]) -> ModuleSummary? {
         let call = Array("System.register(".utf8)
         guard let start = firstIndex(of: call, in: bytes) else { return nil }
         var index = start + call.count
