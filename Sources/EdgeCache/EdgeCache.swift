@@ -36,6 +36,9 @@ public final class EdgeCache: Sendable {
             decompression: .disabled
         )
         clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
+        // Upstream requests are neither traced nor logged by the client: Wharf logs their outcomes
+        // itself, and a span and a request-id logger per miss cost about 5% of a miss's CPU.
+        clientConfiguration.tracing.tracer = nil
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         self.client = client
         let upstreams = configuration.upstreams, userAgent = configuration.userAgent, timeout = configuration.readTimeout
@@ -45,7 +48,7 @@ public final class EdgeCache: Sendable {
             var request = HTTPClientRequest(url: "\(origin)/")
             request.method = .HEAD
             request.headers.add(name: "User-Agent", value: userAgent)
-            return (try? await client.execute(request, timeout: TimeAmount(timeout), logger: logger)) != nil
+            return (try? await client.execute(request, timeout: TimeAmount(timeout))) != nil
         }
         upstream = UpstreamFetch(
             configuration: configuration, blobs: blobs, entries: entries, client: client, metrics: self.metrics, logger: logger, health: health)

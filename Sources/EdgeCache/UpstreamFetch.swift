@@ -34,7 +34,7 @@ struct UpstreamFetch: Sendable {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "User-Agent", value: configuration.userAgent)
         do {
-            let response = try await client.execute(request, timeout: TimeAmount(configuration.readTimeout), logger: logger)
+            let response = try await client.execute(request, timeout: TimeAmount(configuration.readTimeout))
             _ = try? await response.body.collect(upTo: 1 << 20)
             return Int(response.status.code)
         } catch {
@@ -65,7 +65,7 @@ struct UpstreamFetch: Sendable {
         let started = ContinuousClock.now
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: TimeAmount(configuration.readTimeout), logger: logger)
+            response = try await client.execute(request, timeout: TimeAmount(configuration.readTimeout))
         } catch {
             metrics.upstreamErrors.increment()
             health.failed(address.host, error: "\(error)")
@@ -88,7 +88,7 @@ struct UpstreamFetch: Sendable {
                 entry.freshUntil = now + configuration.freshness.lifetime(cacheControl: headers.first(name: "cache-control"))
                 if let etag = headers.first(name: "etag") { entry.upstreamETag = etag }
                 metrics.revalidated.increment()
-                try await store(entry, blob: nil, keepBody: true)
+                try await store(entry, body: .kept)
                 settle(flight, address) { $0.publish(.stored(entry)) }
             case 301, 302, 303, 307, 308:
                 _ = try? await response.body.collect(upTo: 1 << 20)
@@ -97,7 +97,7 @@ struct UpstreamFetch: Sendable {
                     key: address.key, status: status, contentType: nil, location: location, upstreamETag: nil, lastModified: nil,
                     body: nil, storedAt: now, freshUntil: freshness(for: address, headers: headers, now: now)
                 )
-                try await store(entry, blob: nil, keepBody: false)
+                try await store(entry, body: .none)
                 settle(flight, address) { $0.publish(.stored(entry)) }
             case 404, 410:
                 _ = try? await response.body.collect(upTo: 1 << 20)
@@ -105,7 +105,7 @@ struct UpstreamFetch: Sendable {
                     key: address.key, status: 404, contentType: nil, location: nil, upstreamETag: nil, lastModified: nil,
                     body: nil, storedAt: now, freshUntil: now + configuration.freshness.negativeLifetime / .seconds(1)
                 )
-                try await store(entry, blob: nil, keepBody: false)
+                try await store(entry, body: .none)
                 settle(flight, address) { $0.publish(.stored(entry)) }
             default:
                 _ = try? await response.body.collect(upTo: 1 << 20)
@@ -146,6 +146,10 @@ struct UpstreamFetch: Sendable {
         var servedWriter: BlobWriter? = nil
         flight.begin(pendingID: writer.id)
         var held: [UInt8]? = MediaType.isJavaScript(contentType) && (coding != nil || (expected ?? 0) <= configuration.maxRelinkedSize) ? [] : nil
+        // A held body that fits one chunk never goes through the writer: it is written with its
+        // entry in one transaction (`PreparedBlob`), so a small miss costs one commit, not two.
+        var deferred = held != nil
+        var received = 0
         if held == nil { flight.publish(.streaming(contentType: contentType, contentLength: coding == nil ? expected : nil, lastModified: lastModified)) }
         var pace = TransferPace(policy: configuration.pace, started: .now)
         /// Abandons a body that arrives slower than `min_rate`, or past `fetch_deadline`.
@@ -160,13 +164,19 @@ struct UpstreamFetch: Sendable {
         }
         /// One piece of the (decoded) body: into the blob, the relinking copy and the flight.
         func take(_ buffer: ByteBuffer) async throws {
-            if writer.byteCount + buffer.readableBytes > limit {
+            if received + buffer.readableBytes > limit {
                 throw EdgeCacheError(.objectTooLarge, "\(address) exceeds max_object_size (\(limit))")
             }
-            buffer.withUnsafeReadableBytes { writer.append($0) }
+            received += buffer.readableBytes
+            if !deferred { buffer.withUnsafeReadableBytes { writer.append($0) } }
             if held != nil {
                 held! += buffer.readableBytesView
-                if held!.count > configuration.maxRelinkedSize {
+                let tooLarge = held!.count > configuration.maxRelinkedSize
+                if deferred, tooLarge || held!.count > blobs.chunkSize {
+                    deferred = false
+                    writer.append(held!)
+                }
+                if tooLarge {
                     // Too large to relink: stream it as it is, from what arrived so far.
                     held = nil
                     flight.publish(.streaming(contentType: contentType, contentLength: expected, lastModified: lastModified))
@@ -210,11 +220,22 @@ struct UpstreamFetch: Sendable {
                     try await take(buffer)
                 }
             }
-            if let expected, writer.byteCount != expected {
-                throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream sent \(writer.byteCount) of \(expected) bytes")
+            if let expected, received != expected {
+                throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream sent \(received) of \(expected) bytes")
             }
             // Cancelled by a drain that ran out of time: whatever arrived may be short of the end.
             try Task.checkCancellation()
+            let entry = CacheEntry(
+                key: address.key, status: 200, contentType: contentType, location: nil,
+                upstreamETag: headers.first(name: "etag"), lastModified: lastModified,
+                body: nil, storedAt: now, freshUntil: freshness(for: address, headers: headers, now: now)
+            )
+            if deferred, let held {
+                let relinked = RootRelativeSpecifiers.relativize(held, modulePath: address.encodedPath)
+                let stored = try await store(entry, body: .prepared(blobs.prepare(held), served: relinked.map { blobs.prepare($0) }))
+                settle(flight, address) { $0.publish(.stored(stored)) }
+                return
+            }
             let finished = try await writer.finish()
             flight.persisted(chunks: writer.flushedChunks)
             var served: FinishedBlob? = nil
@@ -224,12 +245,7 @@ struct UpstreamFetch: Sendable {
                 relinked.withUnsafeBytes { copy.append($0) }
                 served = try await copy.finish()
             }
-            let entry = CacheEntry(
-                key: address.key, status: 200, contentType: contentType, location: nil,
-                upstreamETag: headers.first(name: "etag"), lastModified: lastModified,
-                body: nil, storedAt: now, freshUntil: freshness(for: address, headers: headers, now: now)
-            )
-            let stored = try await store(entry, blob: finished, served: served, keepBody: false)
+            let stored = try await store(entry, body: .streamed(finished, served: served))
             if held != nil {
                 settle(flight, address) { $0.publish(.stored(stored)) }
             } else {
@@ -239,7 +255,7 @@ struct UpstreamFetch: Sendable {
             await writer.abort()
             await servedWriter?.abort()
             metrics.upstreamErrors.increment()
-            logger.warning("upstream body failed mid-way; nothing stored", metadata: ["url": "\(address)", "bytes": "\(writer.byteCount)", "error": "\(error.message)"])
+            logger.warning("upstream body failed mid-way; nothing stored", metadata: ["url": "\(address)", "bytes": "\(received)", "error": "\(error.message)"])
             throw error
         } catch let error as StorageError {
             await writer.abort()
@@ -249,7 +265,7 @@ struct UpstreamFetch: Sendable {
             await writer.abort()
             await servedWriter?.abort()
             metrics.upstreamErrors.increment()
-            logger.warning("upstream body failed mid-way; nothing stored", metadata: ["url": "\(address)", "bytes": "\(writer.byteCount)", "error": "\(error)"])
+            logger.warning("upstream body failed mid-way; nothing stored", metadata: ["url": "\(address)", "bytes": "\(received)", "error": "\(error)"])
             throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream body failed: \(error)")
         }
     }
@@ -278,23 +294,46 @@ struct UpstreamFetch: Sendable {
         return WharfURLs.cdnPath(host: target.host, encodedPath: target.encodedPath, query: target.query)
     }
 
-    /// Writes `entry` (with `blob` committed as its body and `served` as its served copy, or the old
-    /// bodies kept) and releases the bodies it replaces, in one transaction: the record is the commit point.
+    /// The body an entry is stored with, and its served (relinked) copy when it has one.
+    private enum NewBody: Sendable {
+        /// Streamed through a `BlobWriter`: its chunks are in the store, pending.
+        case streamed(FinishedBlob, served: FinishedBlob?)
+        /// Held whole in memory: written in the entry's own transaction.
+        case prepared(BlobStore.PreparedBlob, served: BlobStore.PreparedBlob?)
+        /// The stored entry's bodies stay (a revalidation).
+        case kept
+        /// No body (a redirect or a negative answer).
+        case none
+
+        var keepsOld: Bool {
+            if case .kept = self { return true }
+            return false
+        }
+    }
+
+    /// Writes `entry` with `body` and releases the bodies it replaces, in one transaction: the
+    /// record is the commit point.
     @discardableResult
-    private func store(_ entry: CacheEntry, blob: FinishedBlob?, served: FinishedBlob? = nil, keepBody: Bool) async throws -> CacheEntry {
+    private func store(_ entry: CacheEntry, body: NewBody) async throws -> CacheEntry {
         let key = StoreKey.make(entry.key)
         let blobs = blobs, entries = entries
         return try await blobs.environment.write { txn in
             var entry = entry
             let old = try txn.withValue(entries, key: key, CacheEntry.decode)
-            if let blob {
+            switch body {
+            case .streamed(let blob, let served):
                 entry.body = try blobs.commit(blob, in: txn)
                 entry.served = try served.map { try blobs.commit($0, in: txn) }
-            } else if keepBody {
+            case .prepared(let blob, let served):
+                entry.body = try blobs.commit(blob, in: txn)
+                entry.served = try served.map { try blobs.commit($0, in: txn) }
+            case .kept:
                 entry.body = old?.body
                 entry.served = old?.served
+            case .none:
+                break
             }
-            if let old, !(keepBody && blob == nil) {
+            if let old, !body.keepsOld {
                 for body in old.blobs { try blobs.release(body, in: txn) }
             }
             try txn.put(entries, key: key, value: entry.encoded())

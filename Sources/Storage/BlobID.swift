@@ -4,9 +4,13 @@ public struct BlobID: Hashable, Sendable, CustomStringConvertible {
 
     public init(bytes: [UInt8]) { self.bytes = bytes }
 
+    /// Two 64-bit draws: a draw per byte was 16 `getrandom` calls, 3% of a cache miss's CPU.
     public static func random() -> BlobID {
         var generator = SystemRandomNumberGenerator()
-        return BlobID(bytes: (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        for _ in 0..<2 { withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) } }
+        return BlobID(bytes: bytes)
     }
 
     public var description: String { Hex.encode(bytes) }

@@ -84,6 +84,35 @@ import WharfTestSupport
         }
     }
 
+    @Test func aSmallModuleIsStoredWithItsEntryInOneCommit() async throws {
+        try await with(routes: ["/npm:a@1.0.0/index.js": TestOrigin.file(Self.module)]) { fixture in
+            let before = fixture.cache.environment.lastCommittedTransaction()
+            let (first, firstBytes) = try await lookup("/npm:a@1.0.0/index.js", in: fixture)
+            #expect(first == .miss)
+            #expect(firstBytes == Self.module)
+            // Body, hash index and entry in one transaction: no pending chunk written on its own.
+            #expect(fixture.cache.environment.lastCommittedTransaction() == before + 1)
+            #expect(try fixture.cache.blobs.statistics().pending == 0)
+            let (second, secondBytes) = try await lookup("/npm:a@1.0.0/index.js", in: fixture)
+            #expect(second == .hit)
+            #expect(secondBytes == Self.module)
+        }
+    }
+
+    @Test func aModuleLargerThanAChunkIsStreamedIntoTheStoreWhole() async throws {
+        // The fixture's chunks are 4 KiB: this module is held for relinking but written through the writer.
+        let large = Array(("export const text = \"" + String(repeating: "x", count: 10_000) + "\";\n").utf8)
+        try await with(routes: ["/npm:a@1.0.0/large.js": TestOrigin.file(large)]) { fixture in
+            let (first, firstBytes) = try await lookup("/npm:a@1.0.0/large.js", in: fixture)
+            #expect(first == .miss)
+            #expect(firstBytes == large)
+            #expect(try fixture.cache.blobs.statistics().pending == 0)
+            let (second, secondBytes) = try await lookup("/npm:a@1.0.0/large.js", in: fixture)
+            #expect(second == .hit)
+            #expect(secondBytes == large)
+        }
+    }
+
     @Test func twoConcurrentMissesShareOneUpstreamRequest() async throws {
         let gate = Gate()
         try await with(routes: ["/npm:a@1.0.0/data.bin": gate.holdingBody(Self.binary)]) { fixture in
