@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WharfServer
 import WharfTestSupport
 
 /// `/generate` with JSPM's deno provider over HTTP, GET and POST, on `DenoFixture`'s deno.land
@@ -16,10 +17,10 @@ import WharfTestSupport
     /// 2.5.1 test/providers/deno.skipbrowser.test.js: `oak` → `https://deno.land/x/oak@v${oakVersion}/mod.ts`,
     /// and `deno:path` → `https://deno.land/std@${denoStdVersion}/path/mod.ts` (a `deno:path` import
     /// inside oak maps in the deno.land scope, as 2.5.1's `link('deno:path')` maps it).
-    static let oakAndPath: NSDictionary = [
+    static var oakAndPath: NSDictionary { [
         "imports": ["oak": "https://deno.land/x/oak@v12.6.1/mod.ts", "path": "https://deno.land/std@0.224.0/path/mod.ts"],
         "scopes": ["https://deno.land/": ["deno:path": "https://deno.land/std@0.224.0/path/mod.ts"]],
-    ]
+    ] }
 
     @Test func getWithACommaList() async throws {
         try await CDNFixture.with(routes: Self.routes, configure: Self.allowingDenoLand) { cdn in
