@@ -12,16 +12,13 @@ import WharfTestSupport
 @Suite struct DenoProviderTests {
     static let hosts = ProviderMapTests.hosts + ["deno.land"]
 
+    /// ProviderMapTests' CDNs with deno.land, all on one fixture origin.
     static func fixture<T>(hosts: [String] = Self.hosts, _ body: (ComponentsFixture) async throws -> T) async throws -> T {
-        try await ComponentsFixture.with(routes: NpmFixture.routes.merging(DenoFixture.routes) { $1 }, configure: { configuration in
-            let origin = configuration.upstreams.first { $0.host == "ga.jspm.io" }?.origin ?? ""
-            configuration.upstreams = []
-            for host in hosts { try! configuration.addUpstream("\(host)=\(origin)") }
-        }, body)
+        try await ProviderMapTests.fixture(hosts: hosts, routes: ProviderMapTests.routes.merging(DenoFixture.routes) { $1 }, body)
     }
 
     static func map(_ fixture: ComponentsFixture, _ fields: [String: JSONValue]) async throws(ImportMapError) -> JSONValue {
-        try await fixture.generator.generate(try GenerateRequest(fields: fields).options).map
+        try await ProviderMapTests.map(fixture, fields)
     }
 
     /// deno.skip.test.js (2.16.3) and deno.skipbrowser.test.js (2.5.1), first block:
