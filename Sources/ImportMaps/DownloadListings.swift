@@ -18,7 +18,7 @@ public struct DownloadListings: Sendable {
     public func listing(_ package: PackageID, provider: Provider, exclude: Set<ListingExclusion> = []) async throws(ImportMapError) -> PackageListing {
         var listing = switch provider {
         case .local: try localListing(package)
-        case .esmSh: throw ImportMapError(.invalid, "esm.sh has no download listing")
+        case .esmSh, .deno: throw ImportMapError(.invalid, "\(provider.host) has no download listing")
         default: try await upstreamListing(package, provider: provider)
         }
         if exclude.contains(.unused) { listing.files = try await usedFiles(of: listing, package: package) }

@@ -10,10 +10,11 @@ enum GenerateOptionKeys {
         "install", "env", "inputMap", "flattenScope", "flattenScopes", "graph", "provider", "defaultProvider",
         "resolutions", "ignore", "integrity", "output", "cache", "providers", "providerConfig", "defaultRegistry",
         "mapUrl", "baseUrl", "rootUrl", "combineSubpaths", "latest", "freeze", "lock", "packageConfigs", "fetchRetries",
+        "typeScript",
     ]
 
     /// Tracing Wharf does not do; `false` (the default) asks for what Wharf does, so it is accepted.
-    static let offByDefault: Set<String> = ["commonJS", "typeScript", "system", "preserveSymlinks"]
+    static let offByDefault: Set<String> = ["commonJS", "system", "preserveSymlinks"]
 
     /// Serializable options of later generator releases (jspm/jspm's generator 2.16.3) that Wharf does
     /// not implement yet: `400 unsupported option KEY`, never "unknown", never ignored.

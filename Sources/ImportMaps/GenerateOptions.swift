@@ -33,6 +33,9 @@ public struct GenerateOptions: Sendable {
     public var packageConfigs: [String: JSONValue] = [:]
     /// JSPM's `fetchRetries`: further attempts after an upstream fetch fails on the way.
     public var fetchRetries = 0
+    /// JSPM's `typeScript`: `.ts` and `.mts` modules of every provider are traced (deno.land's
+    /// always are), with type-only imports left out.
+    public var typeScript = false
 
     public init() {}
 }

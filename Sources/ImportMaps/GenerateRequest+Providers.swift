@@ -17,7 +17,7 @@ extension GenerateRequest {
         if let config = fields["providerConfig"] { options.jspmCDN = try Self.jspmCDN(try Self.object(config, field: "providerConfig")) }
         if let registry = fields["defaultRegistry"] {
             guard registry.stringValue == "npm" else {
-                throw ImportMapError(.invalid, "unsupported option defaultRegistry: \(registry.stringValue ?? registry.display) (Wharf installs bare names from npm; JSPM's deno and denoland registries need its deno provider, which Wharf does not have)")
+                throw ImportMapError(.invalid, "unsupported option defaultRegistry: \(registry.stringValue ?? registry.display) (Wharf installs bare names from npm; name deno.land modules denoland:NAME and std modules deno:MODULE)")
             }
         }
     }

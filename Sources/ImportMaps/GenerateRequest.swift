@@ -47,6 +47,7 @@ public struct GenerateRequest: Sendable {
         if let lock = fields["lock"] { options.lock = try VersionLock.checked(try Self.object(lock, field: "lock")) }
         if let configs = fields["packageConfigs"] { options.packageConfigs = try Self.packageConfigs(try Self.object(configs, field: "packageConfigs")) }
         if let retries = fields["fetchRetries"] { options.fetchRetries = try Self.fetchRetries(retries) }
+        options.typeScript = Self.flag(fields["typeScript"])
     }
 
     /// `mapUrl`, `baseUrl`, `rootUrl`: the one place `file:` URLs are refused over HTTP.

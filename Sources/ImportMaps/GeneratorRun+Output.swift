@@ -112,8 +112,15 @@ extension GeneratorRun {
     func graphJSON() -> JSONValue {
         var byPackage: [String: [(String, JSONValue)]] = [:]
         for (url, edge) in edges.sorted(by: { $0.key < $1.key }) {
-            guard let (package, file) = locate(url) else { continue }
-            byPackage[relocate(base(package)), default: []].append((file, .object([
+            let packageURL: String, file: String
+            if let (package, path) = locate(url) {
+                (packageURL, file) = (relocate(base(package)), path)
+            } else if let (ref, path) = DenoInstalls.locate(url) {
+                (packageURL, file) = (deno.base(ref), path)
+            } else {
+                continue
+            }
+            byPackage[packageURL, default: []].append((file, .object([
                 ("staticDeps", .array(edge.statics.map { .string(relocate($0)) })),
                 ("dynamicDeps", .array(edge.dynamics.map { .string(relocate($0)) })),
             ])))

@@ -23,7 +23,7 @@ extension GeneratorRun: ModuleGraphVisitor {
     /// Fetches the packuments of the bare specifiers' packages at once, 16 at a time (failures are
     /// left for `choose`).
     mutating func prefetchVersions(of specifiers: [String]) async {
-        let names = Array(Set(specifiers.filter { !$0.hasPrefix(".") && !$0.hasPrefix("/") && !$0.hasPrefix("#") && !$0.contains("://") }
+        let names = Array(Set(specifiers.filter { !$0.hasPrefix(".") && !$0.hasPrefix("/") && !$0.hasPrefix("#") && !$0.contains(":") }
             .map { Self.split($0).0 }).filter { packuments[$0] == nil && publishedVersions(of: $0).isEmpty })
         guard names.count > 1 else { return }
         let catalog = catalog
@@ -49,10 +49,12 @@ extension GeneratorRun: ModuleGraphVisitor {
         if let fetched = sources[url] { bytes = fetched } else { bytes = try await self.bytes(of: url) }
         sources[url] = bytes
         var statics: [String] = [], dynamics: [String] = []
-        if url.hasSuffix(".js") || url.hasSuffix(".mjs") || !(url.split(separator: "/").last ?? "").contains("."),
+        if url.hasSuffix(".js") || url.hasSuffix(".mjs") || !(url.split(separator: "/").last ?? "").contains(".") || tracesTypeScript(url),
            let summary = summary(of: bytes, at: url) {
-            await prefetchVersions(of: summary.staticSpecifiers + summary.dynamicSpecifiers)
-            for specifier in summary.staticSpecifiers where !options.ignore.contains(specifier) {
+            // A type-only import (`import type …`) loads nothing at run time: never a dependency.
+            let staticSpecifiers = tracesTypeScript(url) ? summary.staticSpecifiers(skippingTypeOnlyIn: bytes) : summary.staticSpecifiers
+            await prefetchVersions(of: staticSpecifiers + summary.dynamicSpecifiers)
+            for specifier in staticSpecifiers where !options.ignore.contains(specifier) {
                 if let target = try await resolve(specifier, from: url) { statics.append(target) }
             }
             for specifier in summary.dynamicSpecifiers where !options.ignore.contains(specifier) {
@@ -62,6 +64,13 @@ extension GeneratorRun: ModuleGraphVisitor {
         let found = ModuleGraph.Edges(statics: statics, dynamics: dynamics)
         edges[url] = found
         return found
+    }
+
+    /// TypeScript sources traced as ES modules: deno.land's always (the deno provider's modules are
+    /// TypeScript), other providers' with `typeScript`; declaration files carry no module graph.
+    func tracesTypeScript(_ url: String) -> Bool {
+        guard url.hasSuffix(".ts") || url.hasSuffix(".mts"), !url.hasSuffix(".d.ts"), !url.hasSuffix(".d.mts") else { return false }
+        return options.typeScript || DenoInstalls.locate(url) != nil
     }
 
     /// jspm.io's system layer serves System.register modules; everything else is an ES module.
@@ -76,6 +85,7 @@ extension GeneratorRun: ModuleGraphVisitor {
             return URL(string: specifier, relativeTo: URL(string: importer))?.absoluteString
         }
         if let (jsrImporter, _) = jsrInstalls.locate(importer) { return try await resolveInJSR(specifier, importer: jsrImporter) }
+        if let (denoImporter, _) = DenoInstalls.locate(importer) { return try await resolveInDeno(specifier, importer: denoImporter, url: importer) }
         guard let (parent, _) = locate(importer) else { return nil }
         let parentManifest = try await manifest(parent)
         if specifier.hasPrefix("#") {
@@ -87,7 +97,9 @@ extension GeneratorRun: ModuleGraphVisitor {
             ?? parentManifest.optionalDependencies[name] ?? (name == parent.name ? parent.version.description : nil)
         guard let range else {
             // A dependency of that name wins over the built-in, as in Node.
-            if let builtin = NodeBuiltins.builtin(specifier) { return try await resolveBuiltin(builtin, specifier: specifier, importer: parent, url: importer) }
+            if let builtin = NodeBuiltins.builtin(specifier) {
+                return try await resolveBuiltin(builtin, specifier: specifier, url: importer, shared: sharedScope(of: parent), own: base(parent))
+            }
             throw ImportMapError(.notFound, "\(parent) imports \(specifier), which is not among its dependencies")
         }
         let package = try await choose(name, range: range, label: "\(name)@\(range)", importedFrom: importer, scope: base(parent))
@@ -98,16 +110,17 @@ extension GeneratorRun: ModuleGraphVisitor {
 
     /// A Node built-in: `node:NAME` when env has node or deno (not traced), else `@jspm/core`'s
     /// polyfill, installed at its highest version (prereleases too), as JSPM Generator does.
-    mutating func resolveBuiltin(_ builtin: String, specifier: String, importer parent: PackageID, url: String) async throws(ImportMapError) -> String? {
+    /// `shared` and `own` are the importer's scopes, as `record` takes them.
+    mutating func resolveBuiltin(_ builtin: String, specifier: String, url: String, shared: String, own: String) async throws(ImportMapError) -> String? {
         switch NodeBuiltins.target(of: builtin, env: options.env) {
         case .runtime(let target):
-            record(specifier, target: target, importer: parent)
+            record(specifier, target: target, shared: shared, own: own)
             return nil
         case .polyfill(let subpath):
             let name = NodeBuiltins.polyfillPackage
-            let package = try await choose(name, range: options.resolutions[name] ?? "", label: name, importedFrom: url, scope: base(parent))
+            let package = try await choose(name, range: options.resolutions[name] ?? "", label: name, importedFrom: url, scope: own)
             let target = try await entry(package, subpath: subpath)
-            record(specifier, target: target, importer: parent)
+            record(specifier, target: target, shared: shared, own: own)
             return target
         }
     }
@@ -115,9 +128,13 @@ extension GeneratorRun: ModuleGraphVisitor {
     /// Puts a dependency mapping in the shared scope of the importer's provider (as the answer
     /// writes it), or in the importer's own scope on conflict.
     mutating func record(_ specifier: String, target: String, importer: PackageID) {
+        record(specifier, target: target, shared: sharedScope(of: importer), own: base(importer))
+    }
+
+    /// The scope an npm package's dependencies share: its origin's, as the answer writes it.
+    func sharedScope(of importer: PackageID) -> String {
         let provider = providers.provider(for: importer)
-        let shared = published.contains(importer) ? urls.eikNPMRoot : provider == .local ? localRoot : providers.root(of: provider)
-        record(specifier, target: target, shared: shared, own: base(importer))
+        return published.contains(importer) ? urls.eikNPMRoot : provider == .local ? localRoot : providers.root(of: provider)
     }
 
     /// `shared` is the scope of the importer's origin; `own` its package base URL.

@@ -19,6 +19,8 @@ struct GeneratorRun {
     var registry: EikRegistry? { fetcher.eik }
     var published: Set<PackageID> = []
     var jsrInstalls: JSRInstalls
+    /// The deno provider's versions (deno.land/x and std) and package configs.
+    var deno = DenoInstalls()
 
     var chosen: [String: [Version]] = [:]
     var manifests: [PackageID: PackageManifest] = [:]
@@ -64,7 +66,7 @@ struct GeneratorRun {
         for (scope, members) in versionLock.customScopes { scopes[scope, default: [:]].merge(members) { _, custom in custom } }
         // The packuments of every npm install at once (16 at a time), then their manifests: the
         // loop below finds them resolved and only decides.
-        let npmTargets = options.install.filter { $0.source != .jsr && !options.ignore.contains($0.key) }
+        let npmTargets = options.install.filter { $0.source == .npm && !options.ignore.contains($0.key) }
         await prefetchVersions(of: npmTargets.map(\.name))
         try Self.checkCancellation()
         var firstChoices: [PackageID] = []
@@ -77,6 +79,12 @@ struct GeneratorRun {
             try Self.checkCancellation()
             if target.source == .jsr {
                 let url = try jsrInstalls.entry(try jsrInstalls.choose(target.name, range: options.resolutions[target.name] ?? target.range), subpath: target.subpath)
+                imports.append((target.key, url))
+                entries.append(url)
+                continue
+            }
+            if target.source == .deno || target.source == .denoland {
+                let url = try await denoInstall(target)
                 imports.append((target.key, url))
                 entries.append(url)
                 continue

@@ -2,9 +2,11 @@ import Registry
 
 /// One `install` target of a generate request: `name`, `name@range`, `name@` (latest including
 /// prereleases), `name/subpath`, `alias=name@range`, with an optional `npm:` prefix, or
-/// `jsr:@scope/name…` for a package of Wharf's JSR registry.
+/// `jsr:@scope/name…` for a package of Wharf's JSR registry, or JSPM's deno targets:
+/// `denoland:name@version/file.ts` (deno.land/x) and `deno:module/sub` (deno's std).
 public struct InstallTarget: Sendable, Equatable {
-    public enum Source: Sendable, Equatable { case npm, jsr }
+    /// `deno`: a std module, `name` its folder (`path`); `denoland`: a deno.land/x module.
+    public enum Source: Sendable, Equatable { case npm, jsr, deno, denoland }
 
     public var source: Source = .npm
     /// The import-map key (before the subpath): the alias, or the package name.
@@ -26,6 +28,12 @@ public struct InstallTarget: Sendable, Equatable {
         }
         var source = Source.npm
         if rest.hasPrefix("npm:") { rest = rest.dropFirst(4) }
+        if rest.hasPrefix("deno:") { return try stdModule(rest.dropFirst(5), alias: alias, text: text) }
+        if rest.hasPrefix("denoland:") {
+            source = .denoland
+            rest = rest.dropFirst(9)
+            guard !rest.hasPrefix("@") else { throw ImportMapError(.invalid, "deno.land/x modules have no scope: \(text)") }
+        }
         if rest.hasPrefix("jsr:") {
             source = .jsr
             rest = rest.dropFirst(4)
@@ -55,5 +63,18 @@ public struct InstallTarget: Sendable, Equatable {
         }
         if let alias, alias.isEmpty || alias.contains(" ") { throw ImportMapError(.invalid, "invalid alias in '\(text)'") }
         return InstallTarget(source: source, alias: alias ?? name, name: name, range: range, subpath: subpath)
+    }
+
+    /// `deno:path`, `deno:testing/asserts`, `deno:async/abortable.ts`: a module of std at its latest
+    /// version, keyed by the module (`path`, `testing/asserts`), `.ts` dropped, as 2.5.1's deno
+    /// `resolveBuiltin` splits it. std takes no version here (JSPM's deno: targets have none).
+    private static func stdModule(_ rest: Substring, alias: String?, text: String) throws(ImportMapError) -> InstallTarget {
+        let path = rest.hasSuffix(".ts") ? rest.dropLast(3) : rest
+        let parts = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let module = parts.first.map(String.init), !module.isEmpty, !path.contains("@"), !path.contains(" "), !path.hasSuffix("/") else {
+            throw ImportMapError(.invalid, "invalid deno: target '\(text)': name a std module without a version (deno:path, deno:testing/asserts)")
+        }
+        if let alias, alias.isEmpty || alias.contains(" ") { throw ImportMapError(.invalid, "invalid alias in '\(text)'") }
+        return InstallTarget(source: .deno, alias: alias ?? module, name: module, range: nil, subpath: parts.count == 2 ? "./" + parts[1] : ".")
     }
 }

@@ -203,8 +203,9 @@ public struct MapRewriter: Sendable {
     package static func isCDNPrefix(_ url: String) -> Bool {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               scheme == "https" || scheme == "http", let host = components.host?.lowercased() else { return false }
-        // Not the system layer: its modules are not rewritten (api.jspm.io lists no system files).
-        return Provider.allCases.contains { $0 != .jspmSystem && $0.host == host }
+        // Not the system layer: its modules are not rewritten (api.jspm.io lists no system files);
+        // nor deno.land, whose modules name no npm package.
+        return Provider.allCases.contains { $0 != .jspmSystem && $0 != .deno && $0.host == host }
     }
 
     package static func relocate(_ url: String, to target: String) -> String {

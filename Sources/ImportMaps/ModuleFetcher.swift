@@ -81,6 +81,35 @@ public struct ModuleFetcher: Sendable {
         try await fetch(try address(url), original: original)
     }
 
+    /// The URL that answers `url` with a file, following the upstream's redirects (stored as any
+    /// answer is, so offline from the store): how deno.land names the latest version of a module.
+    func finalURL(of url: String) async throws(ImportMapError) -> String {
+        var current = url
+        for _ in 0..<5 {
+            let address = try address(current)
+            let response: CacheResponse
+            do {
+                response = try await cache.lookup(address, offline: offline)
+            } catch {
+                throw ImportMapError(error.kind == .offlineMiss ? .offline : .upstream, error.message)
+            }
+            switch response.entry.status {
+            case 200:
+                // Read to the end, so that a miss is stored whole.
+                do { _ = try await collect(response.body) } catch { throw ImportMapError(.upstream, "\(address): \(error)") }
+                return current
+            case 301, 302, 303, 307, 308:
+                guard let location = response.entry.location, let target = WharfURLs.cdnHostAndPath(location) else {
+                    throw ImportMapError(.upstream, "\(address) redirects nowhere")
+                }
+                current = "https://" + target
+            case 404: throw ImportMapError(.notFound, "\(address) was not found upstream")
+            default: throw ImportMapError(.upstream, "\(address) answered \(response.entry.status)")
+            }
+        }
+        throw ImportMapError(.upstream, "\(url) redirects more than 5 times")
+    }
+
     /// A module's bytes by its URL: Wharf's registries for its own URLs, else the edge cache.
     /// Failures read "module not found: URL (why)".
     func module(_ url: String, original: Bool) async throws(ImportMapError) -> [UInt8] {

@@ -7,6 +7,8 @@ public enum Provider: String, Sendable, CaseIterable {
     case unpkg
     case jsdelivr
     case esmSh = "esm.sh"
+    /// JSPM's `deno`: deno.land/x and std modules (`DenoInstalls`); npm packages are not its.
+    case deno
     /// Wharf's own URLs (`{public_url}/cdn/…`), for packages already in its store.
     case local
 
@@ -18,6 +20,7 @@ public enum Provider: String, Sendable, CaseIterable {
         case .unpkg: "unpkg.com"
         case .jsdelivr: "cdn.jsdelivr.net"
         case .esmSh: "esm.sh"
+        case .deno: "deno.land"
         }
     }
 
@@ -34,6 +37,7 @@ public enum Provider: String, Sendable, CaseIterable {
         case .unpkg: "/\(name)@"
         case .esmSh: "/*\(name)@"
         case .jsdelivr: "/npm/\(name)@"
+        case .deno: "/x/\(name)@"
         }
     }
 
@@ -47,6 +51,7 @@ public enum Provider: String, Sendable, CaseIterable {
         case "jsdelivr", "cdn.jsdelivr.net": return .jsdelivr
         case "local", "wharf": return .local
         case "esm.sh", "esmsh": return .esmSh
+        case "deno": return .deno
         default: return nil
         }
     }
@@ -55,21 +60,21 @@ public enum Provider: String, Sendable, CaseIterable {
     /// jspm.io's files. esm.sh has no listing.
     public static func forListing(named name: String?) throws(ImportMapError) -> Provider {
         let provider = try forMap(named: name)
-        guard provider != .esmSh else {
-            throw ImportMapError(.invalid, "esm.sh has no download listing: use jspm.io, unpkg, jsdelivr or local")
+        guard provider != .esmSh, provider != .deno else {
+            throw ImportMapError(.invalid, "\(provider.host) has no download listing: use jspm.io, unpkg, jsdelivr or local")
         }
         return provider == .jspmSystem ? .jspm : provider
     }
 
-    /// The providers a generated map can use (nil: jspm.io), by JSPM's names. JSPM's `deno` and
-    /// `nodemodules` are named in the refusal, so that a client knows Wharf has not built them.
+    /// The providers a generated map can use (nil: jspm.io), by JSPM's names. JSPM's
+    /// `nodemodules` is named in the refusal, so that a client knows Wharf has not built it.
     public static func forMap(named name: String?) throws(ImportMapError) -> Provider {
         if let provider = named(name) { return provider }
         switch name?.lowercased() {
-        case "deno", "nodemodules", "skypack", "node":
-            throw ImportMapError(.invalid, "unsupported provider \(name ?? ""): use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh or local")
+        case "nodemodules", "skypack", "node":
+            throw ImportMapError(.invalid, "unsupported provider \(name ?? ""): use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh, deno or local")
         default:
-            throw ImportMapError(.invalid, "unknown provider '\(name ?? "")': use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh or local")
+            throw ImportMapError(.invalid, "unknown provider '\(name ?? "")': use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh, deno or local")
         }
     }
 
@@ -107,6 +112,8 @@ public enum Provider: String, Sendable, CaseIterable {
             if rest.hasPrefix("*") { rest = rest.dropFirst() }
         case .unpkg:
             break
+        case .deno:
+            return nil
         }
         // name is `@scope/name` or `name`, followed by `@version` and `/file` (or the end).
         let nameEnd: Substring.Index

@@ -14,6 +14,12 @@ struct ProviderTable: Sendable {
         defaultProvider = options.provider
         rules = options.providerRules
         jspmRoot = options.jspmCDN
+        // JSPM's installer: with deno as the default, npm packages come from jspm.io, or from the
+        // provider `providers` gives `npm:`; that entry is checked before the others.
+        if defaultProvider == .deno, let npm = try? ProviderRule(key: "npm:", provider: rules.first(where: { $0.key == "npm:" })?.provider ?? .jspm) {
+            rules.removeAll { $0.key == "npm:" }
+            rules.insert(npm, at: 0)
+        }
     }
 
     /// As JSPM's `Installer.getProvider`: the first rule, in the order given, that matches.
@@ -67,6 +73,15 @@ struct ProviderTable: Sendable {
     /// never a silent fallback to another CDN.
     func checkAllowed(_ package: PackageID, by upstreams: UpstreamSet) throws(ImportMapError) {
         let provider = provider(for: package)
+        guard provider != .deno else {
+            // deno.ts `pkgToUrl`'s refusal, in its words.
+            throw ImportMapError(.invalid, "Deno provider does not support the npm registry for package \"\(package.name)\" - perhaps you mean to install \"denoland:\(package.name)\"?")
+        }
+        try checkAllowed(provider, by: upstreams)
+    }
+
+    /// The host `provider` needs, when it is not in `[upstreams]`.
+    func checkAllowed(_ provider: Provider, by upstreams: UpstreamSet) throws(ImportMapError) {
         guard let host = URLComponents(string: root(of: provider))?.host?.lowercased(), upstreams.origin(for: host) == nil else { return }
         throw ImportMapError(.invalid, "provider \(provider.rawValue) needs host \(host), which is not in [upstreams]")
     }

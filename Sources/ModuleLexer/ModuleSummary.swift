@@ -27,7 +27,7 @@ public struct ModuleSummary: Sendable, Equatable {
         Self.unique(imports.lazy.filter { $0.kind == .dynamicImport }.compactMap(\.specifier))
     }
 
-    private static func unique<S: Sequence<String>>(_ values: S) -> [String] {
+    static func unique<S: Sequence<String>>(_ values: S) -> [String] {
         var seen = Set<String>()
         var result: [String] = []
         for value in values where seen.insert(value).inserted {

@@ -39,6 +39,12 @@ public struct WharfURLs: Sendable, Equatable {
         cdnPrefix + host + encodedPath + (query.map { "?\($0)" } ?? "")
     }
 
+    /// The host and path (with any query) of a `/cdn/` path: the inverse of `cdnPath` (a stored
+    /// redirect's target).
+    public static func cdnHostAndPath(_ path: String) -> Substring? {
+        path.hasPrefix(cdnPrefix) ? path.dropFirst(cdnPrefix.count) : nil
+    }
+
     /// `{public_url}/npm/`: the root of packages published to the Eik registry as `npm`.
     public var eikNPMRoot: String { base + "/npm/" }
 

@@ -27,7 +27,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Conditions, comma-separated (default browser,development,module).")
     var env: String?
 
-    @Option(help: "jspm.io (default), jspm.io#system, unpkg, jsdelivr, esm.sh or local (Wharf's own /cdn/ URLs).")
+    @Option(help: "jspm.io (default), jspm.io#system, unpkg, jsdelivr, esm.sh, deno or local (Wharf's own /cdn/ URLs).")
     var provider: String?
 
     @Option(help: #"JSPM's providers, as JSON: package name, @scope, npm: or name@range → provider ({"@org":"unpkg"})."#)
@@ -41,6 +41,9 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("flatten-scope"), help: "Only imports, no scopes, where no version conflicts.")
     var flattenScope = false
+
+    @Flag(name: .customLong("typescript"), help: "Trace .ts and .mts modules of every provider (deno.land's always are); type-only imports are left out.")
+    var typeScript = false
 
     @Flag(help: "Add sha384 integrity for every traced module.")
     var integrity = false
@@ -135,6 +138,7 @@ struct GenerateCommand: AsyncParsableCommand {
         if let providerConfig { fields["providerConfig"] = .string(providerConfig) }
         if let defaultRegistry { fields["defaultRegistry"] = .string(defaultRegistry) }
         if latest { fields["latest"] = .bool(true) }
+        if typeScript { fields["typeScript"] = .bool(true) }
         if freeze { fields["freeze"] = .bool(true) }
         if let inputMap { fields["inputMap"] = try Self.jsonFile(inputMap, flag: "--input-map") }
         if let lock { fields["lock"] = try Self.jsonFile(lock, flag: "--lock") }

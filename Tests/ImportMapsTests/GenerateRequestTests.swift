@@ -50,8 +50,8 @@ import Testing
         #expect(Self.refusal([key: .bool(true)]) == "unsupported option \(key)")
     }
 
-    /// `false` asks for what Wharf does (no CommonJS, TypeScript or System tracing); `true` is refused.
-    @Test(arguments: ["commonJS", "typeScript", "system", "preserveSymlinks"])
+    /// `false` asks for what Wharf does (no CommonJS or System tracing); `true` is refused.
+    @Test(arguments: ["commonJS", "system", "preserveSymlinks"])
     func tracingOptionsMayOnlyBeOff(key: String) throws {
         #expect(throws: Never.self) { _ = try Self.request([key: .bool(false)]) }
         #expect(throws: Never.self) { _ = try Self.request([key: .string("false")]) }

@@ -46,7 +46,7 @@ import WharfTestSupport
 
     static let hosts = ["ga.jspm.io", "ga.system.jspm.io", "unpkg.com", "cdn.jsdelivr.net", "esm.sh", "registry.npmjs.org", "api.jspm.io", "jspm-mirror.test"]
 
-    static func fixture<T>(hosts: [String] = Self.hosts, _ body: (ComponentsFixture) async throws -> T) async throws -> T {
+    static func fixture<T>(hosts: [String] = Self.hosts, routes: [String: TestOrigin.Handler] = Self.routes, _ body: (ComponentsFixture) async throws -> T) async throws -> T {
         try await ComponentsFixture.with(routes: routes, configure: { configuration in
             let origin = configuration.upstreams.first { $0.host == "ga.jspm.io" }?.origin ?? ""
             configuration.upstreams = []
