@@ -33,6 +33,8 @@ public struct GenerateOptions: Sendable {
     public var packageConfigs: [String: JSONValue] = [:]
     /// JSPM's `fetchRetries`: further attempts after an upstream fetch fails on the way.
     public var fetchRetries = 0
+    /// The `nodemodules` provider's disk, when a provider option names it (only `wharf generate`).
+    public var nodeModules: NodeModules?
 
     public init() {}
 }

@@ -9,8 +9,11 @@ public enum Provider: String, Sendable, CaseIterable {
     case esmSh = "esm.sh"
     /// Wharf's own URLs (`{public_url}/cdn/…`), for packages already in its store.
     case local
+    /// JSPM's `nodemodules`: `node_modules` folders on the local disk (`NodeModules`), for `wharf generate`.
+    case nodeModules = "nodemodules"
 
-    /// The host the provider's files live on (`local` serves ga.jspm.io's layout from the cache).
+    /// The host the provider's files live on (`local` serves ga.jspm.io's layout from the cache;
+    /// `nodemodules` has none: its files are on the local disk).
     public var host: String {
         switch self {
         case .jspm, .local: "ga.jspm.io"
@@ -18,6 +21,7 @@ public enum Provider: String, Sendable, CaseIterable {
         case .unpkg: "unpkg.com"
         case .jsdelivr: "cdn.jsdelivr.net"
         case .esmSh: "esm.sh"
+        case .nodeModules: ""
         }
     }
 
@@ -34,6 +38,8 @@ public enum Provider: String, Sendable, CaseIterable {
         case .unpkg: "/\(name)@"
         case .esmSh: "/*\(name)@"
         case .jsdelivr: "/npm/\(name)@"
+        // Never a URL: a package's folder is found on disk (`NodeModules`), not written from its version.
+        case .nodeModules: "/node_modules/\(name)@"
         }
     }
 
@@ -55,18 +61,20 @@ public enum Provider: String, Sendable, CaseIterable {
     /// jspm.io's files. esm.sh has no listing.
     public static func forListing(named name: String?) throws(ImportMapError) -> Provider {
         let provider = try forMap(named: name)
-        guard provider != .esmSh else {
-            throw ImportMapError(.invalid, "esm.sh has no download listing: use jspm.io, unpkg, jsdelivr or local")
+        guard provider != .esmSh, provider != .nodeModules else {
+            throw ImportMapError(.invalid, "\(provider.rawValue) has no download listing: use jspm.io, unpkg, jsdelivr or local")
         }
         return provider == .jspmSystem ? .jspm : provider
     }
 
-    /// The providers a generated map can use (nil: jspm.io), by JSPM's names. JSPM's `deno` and
-    /// `nodemodules` are named in the refusal, so that a client knows Wharf has not built them.
+    /// The providers a generated map can use (nil: jspm.io), by JSPM's names. JSPM's `deno` is
+    /// named in the refusal, so that a client knows Wharf has not built it. `nodemodules` is one
+    /// (`GenerateRequest` refuses it over HTTP).
     public static func forMap(named name: String?) throws(ImportMapError) -> Provider {
         if let provider = named(name) { return provider }
         switch name?.lowercased() {
-        case "deno", "nodemodules", "skypack", "node":
+        case "nodemodules": return .nodeModules
+        case "deno", "skypack", "node":
             throw ImportMapError(.invalid, "unsupported provider \(name ?? ""): use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh or local")
         default:
             throw ImportMapError(.invalid, "unknown provider '\(name ?? "")': use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh or local")
@@ -107,6 +115,8 @@ public enum Provider: String, Sendable, CaseIterable {
             if rest.hasPrefix("*") { rest = rest.dropFirst() }
         case .unpkg:
             break
+        case .nodeModules:
+            return nil
         }
         // name is `@scope/name` or `name`, followed by `@version` and `/file` (or the end).
         let nameEnd: Substring.Index
