@@ -36,6 +36,8 @@ public struct GenerateOptions: Sendable {
     /// JSPM's `typeScript`: `.ts` and `.mts` modules of every provider are traced (deno.land's
     /// always are), with type-only imports left out.
     public var typeScript = false
+    /// The `nodemodules` provider's disk, when a provider option names it (only `wharf generate`).
+    public var nodeModules: NodeModules?
 
     public init() {}
 }

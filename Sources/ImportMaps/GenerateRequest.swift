@@ -42,6 +42,7 @@ public struct GenerateRequest: Sendable {
         mapOnly = fields["output"]?.stringValue == "importmap"
         if let cache = fields["cache"] { options.offline = try Self.cacheMode(cache) }
         options.mapURLs = try Self.mapURLs(fields, from: origin)
+        try readNodeModules(from: origin)
         options.combineSubpaths = Self.flag(fields["combineSubpaths"])
         options.installMode = try Self.installMode(latest: fields["latest"], freeze: fields["freeze"])
         if let lock = fields["lock"] { options.lock = try VersionLock.checked(try Self.object(lock, field: "lock")) }

@@ -24,7 +24,7 @@ extension GeneratorRun: ModuleGraphVisitor {
     /// left for `choose`).
     mutating func prefetchVersions(of specifiers: [String]) async {
         let names = Array(Set(specifiers.filter { !$0.hasPrefix(".") && !$0.hasPrefix("/") && !$0.hasPrefix("#") && !$0.contains(":") }
-            .map { Self.split($0).0 }).filter { packuments[$0] == nil && publishedVersions(of: $0).isEmpty })
+            .map { Self.split($0).0 }).filter { packuments[$0] == nil && !isOnDisk($0) && publishedVersions(of: $0).isEmpty })
         guard names.count > 1 else { return }
         let catalog = catalog
         let found = await concurrently(names) { name in try? await catalog.versions(of: name) }
@@ -90,7 +90,11 @@ extension GeneratorRun: ModuleGraphVisitor {
         let parentManifest = try await manifest(parent)
         if specifier.hasPrefix("#") {
             guard let target = resolver.resolveImport(specifier, in: parentManifest) else { return nil }
-            return target.hasPrefix("./") ? base(parent) + target.dropFirst(2) : try await resolve(target, from: importer)
+            guard target.hasPrefix("./") else { return try await resolve(target, from: importer) }
+            let url = base(parent) + target.dropFirst(2)
+            // A package's own sources on disk keep their `#imports`: the map maps them, as JSPM's does.
+            if nodeBases[parent] != nil { record(specifier, target: url, importer: parent) }
+            return url
         }
         let (name, subpath) = Self.split(specifier)
         let range = options.resolutions[name] ?? parentManifest.dependencies[name] ?? parentManifest.peerDependencies[name]
@@ -131,8 +135,10 @@ extension GeneratorRun: ModuleGraphVisitor {
         record(specifier, target: target, shared: sharedScope(of: importer), own: base(importer))
     }
 
-    /// The scope an npm package's dependencies share: its origin's, as the answer writes it.
+    /// The scope an npm package's dependencies share: its origin's, as the answer writes it. A
+    /// package on disk maps in its own folder's scope; `flattenDiskScopes` shares them later.
     func sharedScope(of importer: PackageID) -> String {
+        if let folder = nodeBases[importer] { return folder }
         let provider = providers.provider(for: importer)
         return published.contains(importer) ? urls.eikNPMRoot : provider == .local ? localRoot : providers.root(of: provider)
     }

@@ -38,11 +38,15 @@ struct GeneratorRun {
 
     /// The CDN each package's modules come from: its root, and its layout of package URLs.
     let providers: ProviderTable
+    /// The `nodemodules` provider's disk (only `wharf generate`), and the folder of each package found there.
+    let nodeModules: NodeModules?
+    var nodeBases: [PackageID: String] = [:]
 
     init(options: GenerateOptions, listings: DownloadListings) {
         self.options = options
         self.listings = listings
         providers = ProviderTable(options)
+        nodeModules = options.nodeModules
         catalog = VersionCatalog(fetcher: listings.fetcher, providers: providers)
         resolver = PackageEntryResolver(conditions: options.env)
         jsrInstalls = JSRInstalls(jsr: listings.fetcher.jsr, urls: listings.fetcher.urls)
@@ -104,6 +108,7 @@ struct GeneratorRun {
             entries.append(url)
         }
         let walk = try await ModuleGraph.walk(from: entries, visitor: &self)
+        flattenDiskScopes()
         var map = buildMap(traced: walk.all)
         if options.integrity { map = try await addingIntegrityOfUntracedModules(to: map) }
         return GenerateResult(
@@ -121,6 +126,7 @@ struct GeneratorRun {
     /// chosen in range (not for top-level installs under `latest`); else the highest match.
     /// `importedFrom` names the module that asked, for the error, as JSPM's message does.
     mutating func choose(_ name: String, range: String?, label: String, importedFrom: String? = nil, scope: String? = nil) async throws(ImportMapError) -> PackageID {
+        if isOnDisk(name) { return try chooseOnDisk(name, label: label, importedFrom: importedFrom, scope: scope) }
         let parsed = try? Semver.Range(range ?? "*")
         // A resolution is authoritative: only versions in its range count (installer.ts).
         let local = publishedVersions(of: name)
@@ -164,7 +170,8 @@ struct GeneratorRun {
     // MARK: packages
 
     func base(_ package: PackageID) -> String {
-        published.contains(package) ? urls.eikNPMPackage(name: package.name, version: package.version.description) : providers.packageURL(package)
+        if let folder = nodeBases[package] { return folder }
+        return published.contains(package) ? urls.eikNPMPackage(name: package.name, version: package.version.description) : providers.packageURL(package)
     }
 
     /// A URL as traced: Wharf's `/cdn/` URL of the jspm.io layout (a `local` package's, as a map
@@ -179,6 +186,7 @@ struct GeneratorRun {
 
     /// The package and file a module URL (of a provider's layout, or of Wharf's registry) belongs to.
     func locate(_ url: String) -> (PackageID, String)? {
+        if url.hasPrefix("file:") { return locateOnDisk(url) }
         if let file = urls.eikNPMFile(url) {
             guard let package = PackageID(name: file.name, version: file.version) else { return nil }
             return (package, file.file)
@@ -190,7 +198,8 @@ struct GeneratorRun {
     /// A module's bytes. A map of CDN URLs describes (and hashes) the CDN's own bytes; a local one
     /// what Wharf serves.
     func bytes(of url: String) async throws(ImportMapError) -> [UInt8] {
-        try await fetcher.module(url, original: (providers.locate(url)?.0 ?? providers.defaultProvider) != .local)
+        if let nodeModules, url.hasPrefix("file:") { return try nodeModules.read(url) }
+        return try await fetcher.module(url, original: (providers.locate(url)?.0 ?? providers.defaultProvider) != .local)
     }
 
     mutating func manifest(_ package: PackageID) async throws(ImportMapError) -> PackageManifest {
@@ -217,6 +226,10 @@ struct GeneratorRun {
     /// The files of a package (for packages without `exports`, whose entry needs a file search).
     mutating func files(_ package: PackageID) async throws(ImportMapError) -> Set<String> {
         if let known = fileSets[package] { return known }
+        if let nodeModules, let folder = nodeBases[package] {
+            fileSets[package] = nodeModules.files(in: folder)
+            return fileSets[package] ?? []
+        }
         // The `local` listing answers from Wharf's registry for published packages; an npm package
         // has the same files on every CDN, so those without a listing of their own use jspm.io's.
         let provider = providers.provider(for: package)

@@ -11,8 +11,11 @@ public enum Provider: String, Sendable, CaseIterable {
     case deno
     /// Wharf's own URLs (`{public_url}/cdn/…`), for packages already in its store.
     case local
+    /// JSPM's `nodemodules`: `node_modules` folders on the local disk (`NodeModules`), for `wharf generate`.
+    case nodeModules = "nodemodules"
 
-    /// The host the provider's files live on (`local` serves ga.jspm.io's layout from the cache).
+    /// The host the provider's files live on (`local` serves ga.jspm.io's layout from the cache;
+    /// `nodemodules` has none: its files are on the local disk).
     public var host: String {
         switch self {
         case .jspm, .local: "ga.jspm.io"
@@ -21,6 +24,7 @@ public enum Provider: String, Sendable, CaseIterable {
         case .jsdelivr: "cdn.jsdelivr.net"
         case .esmSh: "esm.sh"
         case .deno: "deno.land"
+        case .nodeModules: ""
         }
     }
 
@@ -38,6 +42,8 @@ public enum Provider: String, Sendable, CaseIterable {
         case .esmSh: "/*\(name)@"
         case .jsdelivr: "/npm/\(name)@"
         case .deno: "/x/\(name)@"
+        // Never a URL: a package's folder is found on disk (`NodeModules`), not written from its version.
+        case .nodeModules: "/node_modules/\(name)@"
         }
     }
 
@@ -60,18 +66,19 @@ public enum Provider: String, Sendable, CaseIterable {
     /// jspm.io's files. esm.sh has no listing.
     public static func forListing(named name: String?) throws(ImportMapError) -> Provider {
         let provider = try forMap(named: name)
-        guard provider != .esmSh, provider != .deno else {
-            throw ImportMapError(.invalid, "\(provider.host) has no download listing: use jspm.io, unpkg, jsdelivr or local")
+        guard provider != .esmSh, provider != .deno, provider != .nodeModules else {
+            throw ImportMapError(.invalid, "\(provider.rawValue) has no download listing: use jspm.io, unpkg, jsdelivr or local")
         }
         return provider == .jspmSystem ? .jspm : provider
     }
 
-    /// The providers a generated map can use (nil: jspm.io), by JSPM's names. JSPM's
-    /// `nodemodules` is named in the refusal, so that a client knows Wharf has not built it.
+    /// The providers a generated map can use (nil: jspm.io), by JSPM's names. `nodemodules` is one
+    /// (`GenerateRequest` refuses it over HTTP).
     public static func forMap(named name: String?) throws(ImportMapError) -> Provider {
         if let provider = named(name) { return provider }
         switch name?.lowercased() {
-        case "nodemodules", "skypack", "node":
+        case "nodemodules": return .nodeModules
+        case "skypack", "node":
             throw ImportMapError(.invalid, "unsupported provider \(name ?? ""): use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh, deno or local")
         default:
             throw ImportMapError(.invalid, "unknown provider '\(name ?? "")': use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh, deno or local")
@@ -112,7 +119,7 @@ public enum Provider: String, Sendable, CaseIterable {
             if rest.hasPrefix("*") { rest = rest.dropFirst() }
         case .unpkg:
             break
-        case .deno:
+        case .deno, .nodeModules:
             return nil
         }
         // name is `@scope/name` or `name`, followed by `@version` and `/file` (or the end).

@@ -39,9 +39,11 @@ struct ProviderTable: Sendable {
         return all
     }
 
-    /// The root of a provider's URLs (`local` writes ga.jspm.io's, relocated in the answer).
+    /// The root of a provider's URLs (`local` writes ga.jspm.io's, relocated in the answer;
+    /// `nodemodules` the disk's, its packages' folders found there).
     func root(of provider: Provider) -> String {
         if provider == .jspm, let jspmRoot { return jspmRoot }
+        if provider == .nodeModules { return "file:///" }
         return "https://\(provider.host)/"
     }
 

@@ -27,7 +27,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Conditions, comma-separated (default browser,development,module).")
     var env: String?
 
-    @Option(help: "jspm.io (default), jspm.io#system, unpkg, jsdelivr, esm.sh, deno or local (Wharf's own /cdn/ URLs).")
+    @Option(help: "jspm.io (default), jspm.io#system, unpkg, jsdelivr, esm.sh, deno, local (Wharf's own /cdn/ URLs) or nodemodules (node_modules folders on disk, looked up from --base-url, default the working directory).")
     var provider: String?
 
     @Option(help: #"JSPM's providers, as JSON: package name, @scope, npm: or name@range → provider ({"@org":"unpkg"})."#)

@@ -45,7 +45,7 @@ import Testing
         (["providerConfig": .string(#"{"jspm.io":{"cdnUrl":"https://a.test"}}"#)], "providerConfig.jspm.io.cdnUrl must be an http(s) URL ending in /"),
         (["providerConfig": .string(#"{"nope":{}}"#)], "unknown provider 'nope': use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh, deno or local"),
         (["defaultRegistry": .string("denoland")], "unsupported option defaultRegistry: denoland (Wharf installs bare names from npm; name deno.land modules denoland:NAME and std modules deno:MODULE)"),
-        (["providers": .string(#"{"x":"nodemodules"}"#)], "unsupported provider nodemodules: use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh, deno or local"),
+        (["providers": .string(#"{"x":"nodemodules"}"#)], "provider nodemodules is refused over HTTP: only wharf generate reads the local disk"),
         (["providers": .string(#"{"jsr:":"unpkg"}"#)], "providers: registry jsr: is not one Wharf resolves (only npm:)"),
         (["providers": .string(#"{"react@>>1":"unpkg"}"#)], "providers: react@>>1 has an invalid range"),
         (["providers": .string(#"["react"]"#)], "providers must be an object of package name, @scope or registry: → provider"),

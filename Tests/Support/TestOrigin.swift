@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import Synchronization
 
@@ -26,16 +28,19 @@ public final class TestOrigin: Sendable {
     /// While set, every route answers this status.
     public func fail(with status: HTTPResponse.Status?) { failure.withLock { $0 = status } }
 
-    public func start() async throws -> RunningServer {
+    /// Serves on 127.0.0.1, port 0; over TLS with `tls`'s certificate when given (a CDN's https origin).
+    public func start(tls: TestCertificate? = nil) async throws -> RunningServer {
         let router = Router()
         router.on("**", method: .get) { request, _ in try await self.answer(request) }
         router.on("**", method: .head) { request, _ in try await self.answer(request) }
         let responder = router.buildResponder()
+        let server: HTTPServerBuilder = try tls.map { certificate in try .tls(.http1(), tlsConfiguration: try certificate.serverConfiguration()) } ?? .http1()
         return try await RunningServer.start { ready in
             var logger = Logger(label: "test-origin")
             logger.logLevel = .critical
             let app = Application(
                 responder: responder,
+                server: server,
                 configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 onServerRunning: { await ready($0.localAddress?.port ?? 0) },
                 logger: logger

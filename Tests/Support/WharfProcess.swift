@@ -45,9 +45,9 @@ public final class WharfProcess: @unchecked Sendable {
         return child
     }
 
-    /// Runs `wharf arguments…` to completion: its exit status and output.
-    public static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let child = try launch(arguments)
+    /// Runs `wharf arguments…` to completion (in `directory`, else the temp folder): its exit status and output.
+    public static func run(_ arguments: [String], directory: String? = nil) async throws -> (status: Int32, output: String) {
+        let child = try launch(arguments, directory: directory)
         let status = await child.waitForExit(timeout: .seconds(60))
         try await Task.sleep(for: .milliseconds(50))
         return (status ?? -1, child.text)

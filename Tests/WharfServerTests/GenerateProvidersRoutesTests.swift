@@ -22,7 +22,7 @@ import WharfTestSupport
 
     @Test(arguments: [
         ("install=app-lib&provider=jspm.io%23system", "provider jspm.io#system needs host ga.system.jspm.io, which is not in [upstreams]"),
-        ("install=app-lib&provider=nodemodules", "unsupported provider nodemodules: use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh, deno or local"),
+        ("install=app-lib&provider=nodemodules", "provider nodemodules is refused over HTTP: only wharf generate reads the local disk"),
         ("install=app-lib&defaultRegistry=deno", "unsupported option defaultRegistry: deno (Wharf installs bare names from npm; name deno.land modules denoland:NAME and std modules deno:MODULE)"),
     ])
     func refusalsAre400(query: String, message: String) async throws {

@@ -109,12 +109,16 @@ import WharfTestSupport
         await client.shutdown()
     }
 
-    /// A map made with `providers` mixing two providers runs in Chromium: app-lib and dyn from
-    /// `local` (Wharf's `/cdn/` URLs of the ga.jspm.io layout), shared from `jspm.io` at a mirror
-    /// root (`providerConfig["jspm.io"].cdnUrl`, a fixture origin allowlisted as an upstream).
+    /// A map made with `providers` mixing two providers of different layouts runs in Chromium:
+    /// app-lib and dyn from `local` (Wharf's `/cdn/` URLs of the ga.jspm.io layout), shared from
+    /// unpkg (`https://unpkg.com/name@version/…`). The browser reaches "unpkg.com" at a local TLS
+    /// origin (`--host-resolver-rules`) whose openssl-made certificate it trusts by its key's hash.
     @Test func aMapMixingTwoProvidersRunsInChromium() async throws {
         let browser = try #require(Self.chromium, "chromium is needed (scripts/test installs it)")
-        // The mirror is a CDN the page loads from directly, so it answers with CORS, as CDNs do.
+        let origin = TestOrigin(routes: NpmFixture.routes)
+        let originServer = try await origin.start()
+        let dir = TemporaryDirectory("browser-providers")
+        // unpkg.com as the page meets it: https, answering with CORS, as CDNs do.
         let routes = NpmFixture.routes.mapValues { handler -> TestOrigin.Handler in
             { request, attempt in
                 var response = try await handler(request, attempt)
@@ -122,25 +126,22 @@ import WharfTestSupport
                 return response
             }
         }
-        let origin = TestOrigin(routes: routes)
-        let originServer = try await origin.start()
-        let dir = TemporaryDirectory("browser-providers")
-        let (wharf, port) = try await Self.serve(in: dir, upstreamsAt: originServer.port, for: ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org", "127.0.0.1"])
+        let certificate = try TestCertificate.make(for: "unpkg.com", in: dir.path)
+        let unpkg = TestOrigin(routes: routes)
+        let unpkgServer = try await unpkg.start(tls: certificate)
+        let (wharf, port) = try await Self.serve(in: dir, upstreamsAt: originServer.port, for: ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org", "unpkg.com"])
         let client = HTTPTestClient()
-        let mirror = "http://127.0.0.1:\(originServer.port)/"
-        let body: [String: Any] = [
-            "install": ["app-lib"], "provider": "local", "providers": ["shared": "jspm.io"],
-            "providerConfig": ["jspm.io": ["cdnUrl": mirror]], "output": "importmap",
-        ]
+        let body: [String: Any] = ["install": ["app-lib"], "provider": "local", "providers": ["shared": "unpkg"], "output": "importmap"]
         let generated = try await client.request("http://127.0.0.1:\(port)/generate", method: .POST, headers: [("Content-Type", "application/json")],
                                                  body: Array(try JSONSerialization.data(withJSONObject: body)))
         #expect(generated.status == 200, "\(generated.text)")
+        await originServer.stop()
         let wharfCDN = "http://127.0.0.1:\(port)/cdn/ga.jspm.io/"
-        // The map JSPM would write (src/providers/jspm.ts: `${cdnUrl}npm:name@version/`; the
-        // dependencies in the importer's provider origin scope), with local's URLs relocated.
+        // The map of ProviderMapTests.providersByPackageName (test/providers/scopeprovider.test.js;
+        // src/providers/unpkg.ts `pkgToUrl`: `https://unpkg.com/name@version/`), local's URLs relocated.
         let expected: NSDictionary = [
             "imports": ["app-lib": wharfCDN + "npm:app-lib@1.0.0/browser.js"],
-            "scopes": [wharfCDN: ["dyn": wharfCDN + "npm:dyn@1.0.0/index.js", "shared": mirror + "npm:shared@1.1.0/esm/index.js"]],
+            "scopes": [wharfCDN: ["dyn": wharfCDN + "npm:dyn@1.0.0/index.js", "shared": "https://unpkg.com/shared@1.1.0/esm/index.js"]],
         ]
         #expect((try? JSONSerialization.jsonObject(with: Data(generated.text.utf8))) as? NSDictionary == expected, "\(generated.text)")
 
@@ -149,16 +150,17 @@ import WharfTestSupport
         const d = await lazy();
         document.body.setAttribute("data-result", lib + " / " + d.d);
         """)
-        let before = origin.count("/npm:shared@1.1.0/esm/index.js")
-        let dom = try await Self.render(page, browser: browser, in: dir)
+        let dom = try await Self.render(page, browser: browser, in: dir, arguments: [
+            "--host-resolver-rules=MAP unpkg.com 127.0.0.1:\(unpkgServer.port)", "--ignore-certificate-errors-spki-list=\(certificate.spkiHash)",
+        ])
         #expect(dom.contains(#"data-result="shared 1.1.0 / 1""#), "\(dom)")
         for path in ["npm:app-lib@1.0.0/browser.js", "npm:dyn@1.0.0/index.js"] {
             #expect(wharf.text.contains("GET /cdn/ga.jspm.io/\(path) 200"), "\(path) from Wharf (its access log)")
         }
-        #expect(origin.count("/npm:shared@1.1.0/esm/index.js") > before, "shared from the mirror, by the browser")
+        #expect(unpkg.count("/shared@1.1.0/esm/index.js") > 0, "shared from unpkg.com, by the browser")
 
         await wharf.stop()
-        await originServer.stop()
+        await unpkgServer.stop()
         await client.shutdown()
     }
 
@@ -249,7 +251,8 @@ import WharfTestSupport
     }
 
     /// Serves `page` from a static server and returns the DOM headless Chromium ends up with.
-    static func render(_ page: String, browser: String, in dir: TemporaryDirectory) async throws -> String {
+    /// `arguments` are more Chromium flags (host mappings, trusted certificates).
+    static func render(_ page: String, browser: String, in dir: TemporaryDirectory, arguments: [String] = []) async throws -> String {
         let site = dir.path + "/site"
         try FileManager.default.createDirectory(atPath: site, withIntermediateDirectories: true)
         try page.write(toFile: site + "/index.html", atomically: true, encoding: .utf8)
@@ -262,17 +265,17 @@ import WharfTestSupport
                                   onServerRunning: { await ready($0.localAddress?.port ?? 0) }, logger: logger)
                 .runService(gracefulShutdownSignals: [])
         }
-        let dom = try await dumpDOM("\(server.baseURL)/index.html", browser: browser, profile: dir.path + "/profile")
+        let dom = try await dumpDOM("\(server.baseURL)/index.html", browser: browser, profile: dir.path + "/profile", arguments: arguments)
         await server.stop()
         return dom
     }
 
     /// The DOM headless Chromium ends up with for `url`, with a fresh profile in `profile`.
-    static func dumpDOM(_ url: String, browser: String, profile: String) async throws -> String {
+    static func dumpDOM(_ url: String, browser: String, profile: String, arguments: [String] = []) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: browser)
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)",
-                             "--virtual-time-budget=10000", "--dump-dom", url]
+                             "--virtual-time-budget=10000"] + arguments + ["--dump-dom", url]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
