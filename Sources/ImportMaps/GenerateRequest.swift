@@ -42,7 +42,7 @@ public struct GenerateRequest: Sendable {
         mapOnly = fields["output"]?.stringValue == "importmap"
         if let cache = fields["cache"] { options.offline = try Self.cacheMode(cache) }
         options.mapURLs = try Self.mapURLs(fields, from: origin)
-        options.combineSubpaths = Self.flag(fields["combineSubpaths"])
+        try readShapeAndScopes(fields)
         options.installMode = try Self.installMode(latest: fields["latest"], freeze: fields["freeze"])
         if let lock = fields["lock"] { options.lock = try VersionLock.checked(try Self.object(lock, field: "lock")) }
         if let configs = fields["packageConfigs"] { options.packageConfigs = try Self.packageConfigs(try Self.object(configs, field: "packageConfigs")) }
@@ -82,7 +82,7 @@ public struct GenerateRequest: Sendable {
     }
 
     /// A flag that must be a boolean (or a query's `flag`, `true`, `1`, `false`, `0`).
-    private static func strictFlag(_ value: JSONValue?, field: String) throws(ImportMapError) -> Bool {
+    static func strictFlag(_ value: JSONValue?, field: String) throws(ImportMapError) -> Bool {
         switch value {
         case nil, .bool(false)?, .string("false")?, .string("0")?: return false
         case .bool(true)?, .string("")?, .string("true")?, .string("1")?: return true

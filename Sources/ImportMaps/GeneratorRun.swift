@@ -45,7 +45,8 @@ struct GeneratorRun {
         resolver = PackageEntryResolver(conditions: options.env)
         jsrInstalls = JSRInstalls(jsr: listings.fetcher.jsr, urls: listings.fetcher.urls)
         let run = self
-        versionLock = VersionLock(inputMap: options.inputMap, lock: options.lock, mode: options.installMode, canonical: run.canonical) { run.locate(run.canonical($0)) }
+        versionLock = VersionLock(inputMap: options.inputMap, lock: options.lock, mode: options.installMode, fallbacks: options.inputMapFallbacks,
+                                  canonical: run.canonical) { run.locate(run.canonical($0)) }
         for (key, config) in options.packageConfigs { packageConfigs[Self.packageBase(key)] = config }
     }
 

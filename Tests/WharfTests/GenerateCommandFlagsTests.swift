@@ -5,8 +5,8 @@ import WharfTestSupport
 
 /// `wharf generate` as a real process: `--upstream` as `serve` has it, the resolution flags read
 /// by `/generate`'s one options reader, and `--server` asking a running Wharf. Expected maps are
-/// the ones of VersionLockTests (app-lib needs shared@^1.0.0 and dyn@1), from jspm/generator's
-/// installer.ts and test/api/freeze.test.js.
+/// the ones of VersionLockTests (app-lib needs shared@^1.0.0 and dyn@1), from jspm/jspm generator 2.16.3's
+/// src/install/installer.ts and test/api/freeze.test.js.
 @Suite struct GenerateCommandFlagsTests {
     static let hosts = ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org"]
 
