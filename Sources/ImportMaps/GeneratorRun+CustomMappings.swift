@@ -31,4 +31,11 @@ extension GeneratorRun {
         if let exact = mappings.first(where: { $0.0 == specifier }) { return exact }
         return mappings.filter { $0.0.hasSuffix("/") && specifier.hasPrefix($0.0) }.max { $0.0.count < $1.0.count }
     }
+
+    /// Whether Wharf can read `url`: its own registries' and `/cdn/` URLs, or an allowlisted host's.
+    func isTraceable(_ url: String) -> Bool {
+        guard url.hasPrefix("https://") || url.hasPrefix("http://") else { return false }
+        if urls.cdnFile(url) != nil || urls.eikNPMFile(url) != nil || urls.jsrFile(url) != nil { return true }
+        return (try? fetcher.address(url)) != nil
+    }
 }

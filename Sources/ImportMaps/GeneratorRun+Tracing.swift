@@ -78,8 +78,9 @@ extension GeneratorRun: ModuleGraphVisitor {
         if let (jsrImporter, _) = jsrInstalls.locate(importer) { return try await resolveInJSR(specifier, importer: jsrImporter) }
         guard let (parent, _) = locate(importer) else { return nil }
         if let custom = customTarget(specifier, importer: importer, packageBase: base(parent)) {
-            // Traced where it can be fetched; a relative or `node:` target is kept in the map untraced.
-            return custom.hasPrefix("https://") || custom.hasPrefix("http://") ? custom : nil
+            // Traced where Wharf may fetch it; a relative, `node:` or other host's target is kept in
+            // the map untraced (JSPM's `ignore` exists for mappings it cannot trace).
+            return isTraceable(custom) ? custom : nil
         }
         let parentManifest = try await manifest(parent)
         if specifier.hasPrefix("#") {
