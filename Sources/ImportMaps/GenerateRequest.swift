@@ -136,15 +136,18 @@ public struct GenerateRequest: Sendable {
     }
 
     private static func installObject(_ members: [(String, JSONValue)]) throws(ImportMapError) -> [InstallTarget] {
-        var target: String?, alias: String?, subpaths: [String]?
+        var target: String?, alias: String?, subpaths: [String]?, all = false
         for (key, value) in members {
             switch key {
             case "target": target = value.stringValue
             case "alias":
                 guard let text = value.stringValue, !text.isEmpty, !text.contains(" ") else { throw ImportMapError(.invalid, "install: alias must be a name") }
                 alias = text
+            case "subpaths" where value == .bool(true):
+                guard subpaths == nil, !all else { throw ImportMapError(.invalid, "install: give subpath or subpaths, not both") }
+                all = true
             case "subpath", "subpaths":
-                guard subpaths == nil else { throw ImportMapError(.invalid, "install: give subpath or subpaths, not both") }
+                guard subpaths == nil, !all else { throw ImportMapError(.invalid, "install: give subpath or subpaths, not both") }
                 let list = key == "subpath" ? [value.stringValue].compactMap { $0 } : (value.arrayValues ?? []).compactMap(\.stringValue)
                 guard !list.isEmpty, list.allSatisfy({ $0 == "." || $0.hasPrefix("./") }) else {
                     throw ImportMapError(.invalid, "install: \(key) must be \".\" or \"./path\" (a list of them for subpaths)")
@@ -156,6 +159,11 @@ public struct GenerateRequest: Sendable {
         guard let target else { throw ImportMapError(.invalid, "install: an object entry needs a target string") }
         var parsed = try InstallTarget.parse(target)
         if let alias { parsed.alias = alias }
+        if all {
+            guard parsed.subpath == ".", parsed.source == .npm else { throw ImportMapError(.invalid, "install: subpaths: true takes an npm package without a subpath, not '\(target)'") }
+            parsed.allSubpaths = true
+            return [parsed]
+        }
         guard let subpaths else { return [parsed] }
         guard parsed.subpath == "." else { throw ImportMapError(.invalid, "install: '\(target)' names a subpath; give subpaths separately") }
         return subpaths.map { subpath in

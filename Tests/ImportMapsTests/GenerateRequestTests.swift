@@ -127,6 +127,11 @@ import Testing
                 == "install: 'lit/x' names a subpath; give subpaths separately")
         #expect(Self.refusal(["install": .array([.object([("target", .string("lit")), ("subpath", .string(".")), ("subpaths", .array([.string(".")]))])])])
                 == "install: give subpath or subpaths, not both")
+        // 2.16.3's `Install.subpaths?: … | true`: every exported subpath.
+        let every = try Self.request(["install": .array([.object([("target", .string("lit@3")), ("subpaths", .bool(true))])])])
+        #expect(every.options.install.map(\.allSubpaths) == [true])
+        #expect(Self.refusal(["install": .array([.object([("target", .string("lit/x")), ("subpaths", .bool(true))])])])
+                == "install: subpaths: true takes an npm package without a subpath, not 'lit/x'")
     }
 
     @Test func cacheOfflineMakesThisRequestOffline() throws {

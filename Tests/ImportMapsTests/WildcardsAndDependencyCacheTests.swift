@@ -55,6 +55,39 @@ import WharfTestSupport
         }
     }
 
+    /// `subpaths: true` installs every exported subpath; the `*` ones are condensed losslessly, a
+    /// suffix pattern (`./foo/*.js` → `./src/*.js`) too when every file under src/ ends in `.js`, and
+    /// not when another file there would leak. Source: test/resolve/wildcard-subpaths.test.js (its
+    /// "combineSubpaths: false" and "Suffix wildcards" cases, and "Mixed file types … should NOT
+    /// condense"); generator.ts `install` (`subpaths === true` expands `exports` over the file list).
+    @Test func allSubpathsOfAPackageAreCondensedWhereLossless() async throws {
+        try await VersionLockTests.npm { fixture in
+            let all = { (name: String) in InstallTarget(alias: name, name: name, range: nil, subpath: ".", allSubpaths: true) }
+            let expected = [
+                "wild": #"{"imports": {"wild": "\#(Self.wild)index.js", "wild/modules/": "\#(Self.wild)modules/"}}"#,
+                "wild-suffix": #"{"imports": {"wild-suffix/foo/": "https://ga.jspm.io/npm:wild-suffix@1.0.0/src/"}}"#,
+                "wild-mixed": #"""
+                {"imports": {"wild-mixed/foo/a.js": "https://ga.jspm.io/npm:wild-mixed@1.0.0/src/a.js",
+                             "wild-mixed/foo/b.js": "https://ga.jspm.io/npm:wild-mixed@1.0.0/src/b.js"}}
+                """#,
+            ]
+            for (name, map) in expected.sorted(by: { $0.key < $1.key }) {
+                var options = GenerateOptions()
+                options.install = [all(name)]
+                options.combineSubpaths = .none
+                let result = try await fixture.generator.generate(options)
+                #expect(result.map == Self.json(map), "\(name): \(result.map.serialized())")
+            }
+            var expanded = GenerateOptions()
+            expanded.install = [all("wild")]
+            expanded.expandWildcards = true
+            let result = try await fixture.generator.generate(expanded)
+            #expect(result.map == Self.json(#"""
+            {"imports": {"wild": "\#(Self.wild)index.js", "wild/modules/a.js": "\#(Self.wild)modules/a.js", "wild/modules/b.js": "\#(Self.wild)modules/b.js"}}
+            """#), "\(result.map.serialized())")
+        }
+    }
+
     /// A `*` export whose target changes the tail (app-lib's `./feature/*` → `./src/feature/*.js`) is
     /// not condensed: a folder mapping would serve other files. Source: common/package.ts
     /// `getWildcardPrefixes` (`if (subpathSuffix !== targetSuffix) continue`).

@@ -55,6 +55,19 @@ public enum NpmFixture {
             "modules/a.js": "export const a = 'a';\n",
             "modules/b.js": "export const b = 'b';\n",
         ]],
+        // 2.16.3's test/resolve/wildcard-subpaths-suffix and -mixed fixtures: `./foo/*.js` → `./src/*.js`,
+        // with only .js files under src/, and with a .txt file there too.
+        "wild-suffix": ["1.0.0": [
+            "package.json": #"{"name":"wild-suffix","version":"1.0.0","exports":{"./foo/*.js":"./src/*.js"}}"#,
+            "src/a.js": "export const a = 'a';\n",
+            "src/b.js": "export const b = 'b';\n",
+        ]],
+        "wild-mixed": ["1.0.0": [
+            "package.json": #"{"name":"wild-mixed","version":"1.0.0","exports":{"./foo/*.js":"./src/*.js"}}"#,
+            "src/a.js": "export const a = 'a';\n",
+            "src/b.js": "export const b = 'b';\n",
+            "src/secret.txt": "not exported\n",
+        ]],
         "uses-wild": ["1.0.0": [
             "package.json": #"{"name":"uses-wild","version":"1.0.0","exports":"./index.js","dependencies":{"wild":"^1.0.0"}}"#,
             "index.js": "import { a } from 'wild/modules/a.js';\nimport { b } from 'wild/modules/b.js';\nexport default a + b;\n",
