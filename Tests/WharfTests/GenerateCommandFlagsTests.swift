@@ -53,6 +53,16 @@ import WharfTestSupport
         #expect(frozen.status == 0, "\(frozen.output)")
         #expect(try Self.read(dir.path + "/frozen.json") == Self.expected(shared: "2.0.0"))
 
+        // 2.16.3's `inputMapFallbacks: "semver-compatible"`: the frozen flattened lock must be in range
+        // (installer.ts `install`; test/api/fallbacks.test.js).
+        let compatible = try await WharfProcess.run(base + ["--freeze", "--input-map-fallbacks", "semver-compatible", "-o", dir.path + "/compatible.json"])
+        #expect(compatible.status == 0, "\(compatible.output)")
+        #expect(try Self.read(dir.path + "/compatible.json") == Self.expected(shared: "1.1.0"))
+
+        let unlinked = try await WharfProcess.run(base + ["--linked-scopes", #"{"./a/":["./b/"]}"#])
+        #expect(unlinked.status != 0)
+        #expect(unlinked.output.contains("linkedScopes: './a/' is not an absolute http(s) URL"), "\(unlinked.output)")
+
         let both = try await WharfProcess.run(base + ["--freeze", "--latest"])
         #expect(both.status != 0)
         #expect(both.output.contains("latest and freeze cannot be combined"), "\(both.output)")
