@@ -92,6 +92,10 @@ import Testing
          "integrity": {"/cdn/a.js": "sha384-a"}}
         """#)))
         #expect(try Self.urls().rebase(map: map) == map, "absent: byte for byte")
+        // 2.16.3's `dependencyCache` holds module URLs as keys and values: both are written like
+        // integrity keys (an assumption: 2.16.3 declares the field without writing it).
+        let cached = try JSONValue.parse(#"{"imports": {}, "dependencyCache": {"http://wharf.test/cdn/b.js": [], "http://wharf.test/cdn/a.js": ["http://wharf.test/cdn/b.js", "https://cdn.example/d.js"]}}"#)
+        #expect(urls.rebase(map: cached) == (try JSONValue.parse(#"{"imports": {}, "dependencyCache": {"/cdn/a.js": ["/cdn/b.js", "https://cdn.example/d.js"], "/cdn/b.js": []}}"#)))
     }
 
     /// @jspm/import-map test/cases/combine-subpaths.js, its second case (the map as the `/` scope,
