@@ -22,8 +22,21 @@ public struct GenerateOptions: Sendable {
     public var offline = false
     /// JSPM's `mapUrl`, `baseUrl` and `rootUrl`: how the map's URLs are written (none: as they are).
     public var mapURLs = MapURLs()
-    /// JSPM's `combineSubpaths`: a package's subpath mappings in a scope folded into one `pkg/` mapping.
-    public var combineSubpaths = false
+    /// JSPM's `combineSubpaths`: a package's subpath mappings folded into one `pkg/` mapping, in
+    /// scopes (2.16.3's default), in scopes and `imports`, or nowhere.
+    public var combineSubpaths = SubpathCombining.scopes
+    /// JSPM's `expandWildcards` (2.16.3, default false): false writes the mappings under an identity
+    /// `*` export (`./modules/*` → `./modules/*`) as one `pkg/modules/` mapping.
+    public var expandWildcards = false
+    /// JSPM's `inputMapFallbacks` (2.16.3): how flattened-scope locks (`https://ga.jspm.io/`) serve
+    /// dependencies.
+    public var inputMapFallbacks = InputMapFallbacks.trusted
+    /// JSPM's `linkedScopes`: secondary package URL → the primary package URL whose package.json
+    /// ranges and locks its modules' dependencies use (absolute, each ending in `/`).
+    public var linkedScopes: [String: String] = [:]
+    /// JSPM's `dependencyCache`: the map gains `dependencyCache`, each traced module's direct static
+    /// and dynamic dependencies.
+    public var dependencyCache = false
     /// How versions already in `inputMap` or `lock` are treated (generator 1.x's `latest`, `freeze`).
     public var installMode: InstallMode = .default
     /// JSPM's `lock`: `LockResolutions` (`{primary, secondary, flattened}`), used for resolutions.
@@ -40,6 +53,21 @@ public struct GenerateOptions: Sendable {
     public var nodeModules: NodeModules?
 
     public init() {}
+}
+
+/// JSPM's `combineSubpaths` values: `true` is `scopes`, `false` is `none`.
+public enum SubpathCombining: String, Sendable, Equatable {
+    case none, scopes, both
+}
+
+/// JSPM's `inputMapFallbacks` (installer.ts `install`): `true`, `false`, `"semver-compatible"`.
+public enum InputMapFallbacks: Sendable, Equatable {
+    /// `true` (the default): a flattened lock serves a dependency in range, and any under `freeze`.
+    case trusted
+    /// `false`: flattened locks are never looked up for a dependency.
+    case ignored
+    /// `"semver-compatible"`: only a flattened lock in the dependent's range, also under `freeze`.
+    case semverCompatible
 }
 
 /// JSPM Generator's install modes (installer.ts `InstallMode`) that a request can choose.

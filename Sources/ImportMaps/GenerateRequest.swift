@@ -43,7 +43,7 @@ public struct GenerateRequest: Sendable {
         if let cache = fields["cache"] { options.offline = try Self.cacheMode(cache) }
         options.mapURLs = try Self.mapURLs(fields, from: origin)
         try readNodeModules(from: origin)
-        options.combineSubpaths = Self.flag(fields["combineSubpaths"])
+        try readShapeAndScopes(fields)
         options.installMode = try Self.installMode(latest: fields["latest"], freeze: fields["freeze"])
         if let lock = fields["lock"] { options.lock = try VersionLock.checked(try Self.object(lock, field: "lock")) }
         if let configs = fields["packageConfigs"] { options.packageConfigs = try Self.packageConfigs(try Self.object(configs, field: "packageConfigs")) }
@@ -84,7 +84,7 @@ public struct GenerateRequest: Sendable {
     }
 
     /// A flag that must be a boolean (or a query's `flag`, `true`, `1`, `false`, `0`).
-    private static func strictFlag(_ value: JSONValue?, field: String) throws(ImportMapError) -> Bool {
+    static func strictFlag(_ value: JSONValue?, field: String) throws(ImportMapError) -> Bool {
         switch value {
         case nil, .bool(false)?, .string("false")?, .string("0")?: return false
         case .bool(true)?, .string("")?, .string("true")?, .string("1")?: return true
@@ -138,15 +138,18 @@ public struct GenerateRequest: Sendable {
     }
 
     private static func installObject(_ members: [(String, JSONValue)]) throws(ImportMapError) -> [InstallTarget] {
-        var target: String?, alias: String?, subpaths: [String]?
+        var target: String?, alias: String?, subpaths: [String]?, all = false
         for (key, value) in members {
             switch key {
             case "target": target = value.stringValue
             case "alias":
                 guard let text = value.stringValue, !text.isEmpty, !text.contains(" ") else { throw ImportMapError(.invalid, "install: alias must be a name") }
                 alias = text
+            case "subpaths" where value == .bool(true):
+                guard subpaths == nil, !all else { throw ImportMapError(.invalid, "install: give subpath or subpaths, not both") }
+                all = true
             case "subpath", "subpaths":
-                guard subpaths == nil else { throw ImportMapError(.invalid, "install: give subpath or subpaths, not both") }
+                guard subpaths == nil, !all else { throw ImportMapError(.invalid, "install: give subpath or subpaths, not both") }
                 let list = key == "subpath" ? [value.stringValue].compactMap { $0 } : (value.arrayValues ?? []).compactMap(\.stringValue)
                 guard !list.isEmpty, list.allSatisfy({ $0 == "." || $0.hasPrefix("./") }) else {
                     throw ImportMapError(.invalid, "install: \(key) must be \".\" or \"./path\" (a list of them for subpaths)")
@@ -158,6 +161,11 @@ public struct GenerateRequest: Sendable {
         guard let target else { throw ImportMapError(.invalid, "install: an object entry needs a target string") }
         var parsed = try InstallTarget.parse(target)
         if let alias { parsed.alias = alias }
+        if all {
+            guard parsed.subpath == ".", parsed.source == .npm else { throw ImportMapError(.invalid, "install: subpaths: true takes an npm package without a subpath, not '\(target)'") }
+            parsed.allSubpaths = true
+            return [parsed]
+        }
         guard let subpaths else { return [parsed] }
         guard parsed.subpath == "." else { throw ImportMapError(.invalid, "install: '\(target)' names a subpath; give subpaths separately") }
         return subpaths.map { subpath in

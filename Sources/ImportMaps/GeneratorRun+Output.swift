@@ -48,14 +48,29 @@ extension GeneratorRun {
                 sources[url].flatMap { Integrity.of($0, algorithm: "sha384") }.map { (relocate(url), .string($0)) }
             })))
         }
+        if options.dependencyCache {
+            // 2.16.3 `dependencyCache`: "direct static and dynamic dependencies for each module URL
+            // in the final pruned graph", static ones first.
+            members.append(("dependencyCache", .object(traced.sorted().map { url -> (String, JSONValue) in
+                let found = edges[url].map { $0.statics + $0.dynamics } ?? []
+                return (relocate(url), .array(found.map { .string(relocate($0)) }))
+            })))
+        }
         return .object(members)
     }
 
-    /// The URLs written for `mapUrl`/`rootUrl`, then `combineSubpaths`: the order of JSPM's `getMap`
-    /// (rebase, flatten, sort, combineSubpaths). Neither asked: the map as built.
+    /// The URLs written for `mapUrl`/`rootUrl`, then wildcard condensing and `combineSubpaths`: the
+    /// order of 2.16.3's `getMap` (rebase, flatten, sort, `simplify`).
     func shaped(_ map: JSONValue) -> JSONValue {
         let rebased = options.mapURLs.rebase(map: map)
-        return options.combineSubpaths ? SubpathCombiner.combine(map: rebased, urls: options.mapURLs) : rebased
+        let condensed = options.expandWildcards ? rebased : WildcardCondenser.condense(map: rebased) { wildcardPrefixes(of: $0) }
+        return SubpathCombiner.combine(map: condensed, urls: options.mapURLs, sections: options.combineSubpaths)
+    }
+
+    /// The identity `*` export prefixes of the traced package a map target (as written) is in.
+    func wildcardPrefixes(of target: String) -> [String] {
+        guard let (package, _) = locate(canonical(options.mapURLs.resolve(target))), let manifest = manifests[package] else { return [] }
+        return resolver.wildcardPrefixes(of: manifest, files: fileSets[package])
     }
 
     /// Integrity for the map's modules the trace did not read: the input map's. JSPM traces the input

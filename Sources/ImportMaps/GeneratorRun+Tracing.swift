@@ -87,6 +87,11 @@ extension GeneratorRun: ModuleGraphVisitor {
         if let (jsrImporter, _) = jsrInstalls.locate(importer) { return try await resolveInJSR(specifier, importer: jsrImporter) }
         if let (denoImporter, _) = DenoInstalls.locate(importer) { return try await resolveInDeno(specifier, importer: denoImporter, url: importer) }
         guard let (parent, _) = locate(importer) else { return nil }
+        if let custom = customTarget(specifier, importer: importer, packageBase: base(parent)) {
+            // Traced where Wharf may fetch it; a relative, `node:` or other host's target is kept in
+            // the map untraced (JSPM's `ignore` exists for mappings it cannot trace).
+            return isTraceable(custom) ? custom : nil
+        }
         let parentManifest = try await manifest(parent)
         if specifier.hasPrefix("#") {
             guard let target = resolver.resolveImport(specifier, in: parentManifest) else { return nil }
@@ -97,8 +102,13 @@ extension GeneratorRun: ModuleGraphVisitor {
             return url
         }
         let (name, subpath) = Self.split(specifier)
-        let range = options.resolutions[name] ?? parentManifest.dependencies[name] ?? parentManifest.peerDependencies[name]
-            ?? parentManifest.optionalDependencies[name] ?? (name == parent.name ? parent.version.description : nil)
+        // `linkedScopes`: a secondary package's dependencies take its primary's ranges and locks
+        // (installer.ts `install`'s version scope); its mappings stay in its own scopes.
+        let versionScope = linkedPrimary(of: base(parent)) ?? base(parent)
+        var ranges = parentManifest
+        if versionScope != base(parent) { ranges = try await linkedManifest(versionScope) }
+        let range = options.resolutions[name] ?? ranges.dependencies[name] ?? ranges.peerDependencies[name]
+            ?? ranges.optionalDependencies[name] ?? (name == parent.name ? parent.version.description : nil)
         guard let range else {
             // A dependency of that name wins over the built-in, as in Node.
             if let builtin = NodeBuiltins.builtin(specifier) {
@@ -106,10 +116,24 @@ extension GeneratorRun: ModuleGraphVisitor {
             }
             throw ImportMapError(.notFound, "\(parent) imports \(specifier), which is not among its dependencies")
         }
-        let package = try await choose(name, range: range, label: "\(name)@\(range)", importedFrom: importer, scope: base(parent))
+        let package = try await choose(name, range: range, label: "\(name)@\(range)", importedFrom: importer, scope: versionScope)
         let target = try await entry(package, subpath: subpath)
         record(specifier, target: target, importer: parent)
         return target
+    }
+
+    /// The primary scope `linkedScopes` links a package base URL to (as traced, or as the map writes it).
+    func linkedPrimary(of packageBase: String) -> String? {
+        guard !options.linkedScopes.isEmpty, let primary = options.linkedScopes[packageBase] ?? options.linkedScopes[relocate(packageBase)] else { return nil }
+        return canonical(primary)
+    }
+
+    /// The package.json of a linked primary scope, which must be a package of a provider's layout.
+    mutating func linkedManifest(_ scope: String) async throws(ImportMapError) -> PackageManifest {
+        guard let (package, _) = locate(scope + "package.json"), base(package) == scope else {
+            throw ImportMapError(.invalid, "linkedScopes: \(relocate(scope)) is not the URL of a package of any provider")
+        }
+        return try await manifest(package)
     }
 
     /// A Node built-in: `node:NAME` when env has node or deno (not traced), else `@jspm/core`'s

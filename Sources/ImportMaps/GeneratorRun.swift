@@ -51,7 +51,8 @@ struct GeneratorRun {
         resolver = PackageEntryResolver(conditions: options.env)
         jsrInstalls = JSRInstalls(jsr: listings.fetcher.jsr, urls: listings.fetcher.urls)
         let run = self
-        versionLock = VersionLock(inputMap: options.inputMap, lock: options.lock, mode: options.installMode, canonical: run.canonical) { run.locate(run.canonical($0)) }
+        versionLock = VersionLock(inputMap: options.inputMap, lock: options.lock, mode: options.installMode, fallbacks: options.inputMapFallbacks,
+                                  canonical: run.canonical) { run.locate(run.canonical($0)) }
         for (key, config) in options.packageConfigs { packageConfigs[Self.packageBase(key)] = config }
     }
 
@@ -94,6 +95,13 @@ struct GeneratorRun {
                 continue
             }
             let package = try await choose(target.name, range: options.resolutions[target.name] ?? target.range, label: target.range.map { "\(target.name)@\($0)" } ?? target.name)
+            if target.allSubpaths {
+                for (subpath, url) in try await exportedEntries(package) {
+                    imports.append((subpath == "." ? target.alias : target.alias + subpath.dropFirst(), url))
+                    entries.append(url)
+                }
+                continue
+            }
             let url = try await entry(package, subpath: target.subpath)
             imports.append((target.key, url))
             entries.append(url)
@@ -249,6 +257,20 @@ struct GeneratorRun {
         case .notExported: throw ImportMapError(.notFound, "\(package) does not export \(subpath) under the conditions \(options.env)")
         case .notFound: throw ImportMapError(.notFound, "\(package) has no module for \(subpath)")
         }
+    }
+
+    /// `subpaths: true` (generator.ts `install`): every subpath `exports` gives, `*` patterns expanded
+    /// against the package's files; without `exports` (or with conditions only) its main alone, and
+    /// nothing when it has no `main` either.
+    mutating func exportedEntries(_ package: PackageID) async throws(ImportMapError) -> [(String, String)] {
+        let manifest = try await manifest(package)
+        let bySubpath = manifest.hasExports && manifest.exports?.objectMembers?.allSatisfy { $0.0.hasPrefix(".") } == true
+        guard bySubpath else {
+            guard manifest.hasExports || manifest.main != nil else { return [] }
+            return [(".", try await entry(package, subpath: "."))]
+        }
+        let files = try await self.files(package)
+        return resolver.exportedSubpaths(of: manifest, files: Array(files)).sorted { $0.key < $1.key }.map { ($0.key, base(package) + $0.value.dropFirst(2)) }
     }
 
     static func checkCancellation() throws(ImportMapError) {

@@ -16,6 +16,8 @@ public struct InstallTarget: Sendable, Equatable {
     public var range: String?
     /// `.` or `./sub/path`.
     public var subpath: String
+    /// JSPM's `subpaths: true`: every subpath the package exports, each its own mapping.
+    public var allSubpaths = false
 
     public var key: String { subpath == "." ? alias : alias + subpath.dropFirst() }
 

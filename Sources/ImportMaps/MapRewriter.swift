@@ -237,6 +237,12 @@ public struct MapRewriter: Sendable {
             case "integrity":
                 guard case .object(let entries) = value else { return (key, value) }
                 return (key, .object(entries.map { (transform($0.0), $0.1) }))
+            case "dependencyCache":
+                // Module URL → its dependencies' URLs (generator 2.16.3's `dependencyCache`).
+                guard case .object(let entries) = value else { return (key, value) }
+                return (key, .object(entries.map { url, deps in
+                    (transform(url), .array((deps.arrayValues ?? []).map { dep in dep.stringValue.map { JSONValue.string(transform($0)) } ?? dep }))
+                }))
             default:
                 return (key, value)
             }

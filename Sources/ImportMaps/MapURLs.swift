@@ -62,7 +62,7 @@ public struct MapURLs: Sendable, Equatable {
         guard case .object(let members) = moved else { return moved }
         return .object(members.map { key, value in
             switch key {
-            case "imports", "integrity": (key, Self.sorted(value))
+            case "imports", "integrity", "dependencyCache": (key, Self.sorted(value))
             case "scopes": (key, Self.sorted(value, nested: true))
             default: (key, value)
             }

@@ -103,6 +103,29 @@ public struct PackageEntryResolver: Sendable {
         return result
     }
 
+    /// The export subpath prefixes (`./modules/`) of `*` keys whose target under these conditions
+    /// keeps the key's tail (`./modules/*` → `./modules/*`, `./x/*.js` → `./src/*.js`), so a
+    /// trailing-slash mapping serves them without loss (2.16.3 common/package.ts
+    /// `getWildcardPrefixes`). With a tail, every listed file under the target's folder must end in
+    /// it; without `files` that is not checked, as in JSPM.
+    public func wildcardPrefixes(of manifest: PackageManifest, files: Set<String>?) -> [String] {
+        guard manifest.hasExports, let exports = manifest.exports, let map = Self.exportsMap(exports) else { return [] }
+        var prefixes: [String] = []
+        for (key, value) in map {
+            guard let star = key.firstIndex(of: "*"),
+                  case .resolved(let target) = resolveTarget(value, substitution: .pattern("*"), isImports: false),
+                  target.hasPrefix("./"), let targetStar = target.firstIndex(of: "*")
+            else { continue }
+            let tail = key[key.index(after: star)...]
+            guard target[target.index(after: targetStar)...] == tail else { continue }
+            let folder = target[target.index(target.startIndex, offsetBy: 2)..<targetStar]
+            if let files, !tail.isEmpty, files.contains(where: { $0.hasPrefix(folder) && !$0.hasSuffix(tail) }) { continue }
+            let prefix = String(key[..<star])
+            if !prefixes.contains(prefix) { prefixes.append(prefix) }
+        }
+        return prefixes
+    }
+
     // MARK: subpaths
 
     static func normalizedSubpath(_ subpath: String) -> String {

@@ -1,20 +1,24 @@
 import JSON
 
-/// @jspm/import-map's `combineSubpaths` (which JSPM Generator 2.5.1's `getMap` applies): within each
-/// scope, mappings whose specifier tail equals their target's tail (`kit/a.js → …/kit@1/a.js`,
-/// `kit/b.js → …/kit@1/b.js`) fold greedily into one `kit/ → …/kit@1/` once two agree. `imports`
-/// stay as they are: they are the map's entry points.
+/// @jspm/import-map's `combineSubpaths` (which JSPM Generator 2.16.3's `getMap` applies unless
+/// `combineSubpaths` is `none`): within each scope (and with `both`, in `imports`), mappings whose
+/// specifier tail equals their target's tail (`kit/a.js → …/kit@1/a.js`, `kit/b.js → …/kit@1/b.js`)
+/// fold greedily into one `kit/ → …/kit@1/` once two agree.
 enum SubpathCombiner {
-    /// The map with every scope combined; the order of a scope's keys is the order JSPM inserts them.
-    static func combine(map: JSONValue, urls: MapURLs) -> JSONValue {
-        guard case .object(let members) = map else { return map }
+    /// The map with the sections `sections` names combined; the order of a section's keys is the
+    /// order JSPM inserts them.
+    static func combine(map: JSONValue, urls: MapURLs, sections: SubpathCombining = .scopes) -> JSONValue {
+        guard sections != .none, case .object(let members) = map else { return map }
         return .object(members.map { key, value in
+            if key == "imports", sections == .both { return (key, combined(value, urls: urls)) }
             guard key == "scopes", case .object(let scopes) = value else { return (key, value) }
-            return (key, .object(scopes.map { scope, entries in
-                let pairs = (entries.objectMembers ?? []).compactMap { name, target in target.stringValue.map { (name, $0) } }
-                return (scope, .object(combine(pairs, urls: urls).map { ($0.0, .string($0.1)) }))
-            }))
+            return (key, .object(scopes.map { scope, entries in (scope, combined(entries, urls: urls)) }))
         })
+    }
+
+    private static func combined(_ entries: JSONValue, urls: MapURLs) -> JSONValue {
+        let pairs = (entries.objectMembers ?? []).compactMap { name, target in target.stringValue.map { (name, $0) } }
+        return .object(combine(pairs, urls: urls).map { ($0.0, .string($0.1)) })
     }
 
     /// One scope's mappings, in the order given (JSPM sorts them first).

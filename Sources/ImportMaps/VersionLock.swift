@@ -7,12 +7,14 @@ import Semver
 /// custom mappings, kept as written.
 struct VersionLock: Sendable {
     var mode: InstallMode = .default
+    /// 2.16.3's `inputMapFallbacks`: whether and when flattened locks serve a dependency.
+    var fallbacks: InputMapFallbacks = .trusted
     /// Top-level locks: name → package (the input map's `imports`, `lock.primary`).
     var primary: [String: PackageID] = [:]
     /// Package scope URL → name → package (an input map's package scopes, `lock.secondary`).
     var secondary: [String: [String: PackageID]] = [:]
-    /// Origin scope URL (`https://ga.jspm.io/`) → name → package (`lock.flattened`).
-    var flattened: [String: [String: PackageID]] = [:]
+    /// Origin scope URL (`https://ga.jspm.io/`) → name → packages, first written first (`lock.flattened`).
+    var flattened: [String: [String: [PackageID]]] = [:]
     /// The input map's `imports` that map a package: traced again with their version (JSPM's pins).
     var pins: [(key: String, name: String, subpath: String)] = []
     /// Input map entries that map no package version: they win over generated ones.
@@ -23,8 +25,10 @@ struct VersionLock: Sendable {
 
     /// `locate` finds the package and file of a URL (nil for a URL of no known package layout).
     /// `canonical` writes a scope URL as traced ones are.
-    init(inputMap: JSONValue?, lock: JSONValue?, mode: InstallMode, canonical: (String) -> String, locate: (String) -> (PackageID, String)?) {
+    init(inputMap: JSONValue?, lock: JSONValue?, mode: InstallMode, fallbacks: InputMapFallbacks = .trusted,
+         canonical: (String) -> String, locate: (String) -> (PackageID, String)?) {
         self.mode = mode
+        self.fallbacks = fallbacks
         if let lock { readLock(lock, locate: locate) }
         guard let inputMap else { return }
         for (key, value) in inputMap["imports"]?.objectMembers ?? [] {
@@ -61,10 +65,15 @@ struct VersionLock: Sendable {
     /// A scope whose path is `/` holds flattened locks (any package of that origin); others one package's.
     private mutating func set(_ package: PackageID, scope: String) {
         if Self.isOriginScope(scope) {
-            flattened[scope, default: [:]][package.name] = package
+            addFlattened(package, scope: scope)
         } else {
             secondary[scope.hasSuffix("/") ? scope : scope + "/", default: [:]][package.name] = package
         }
+    }
+
+    private mutating func addFlattened(_ package: PackageID, scope: String, name: String? = nil) {
+        let name = name ?? package.name
+        if !(flattened[scope]?[name]?.contains(package) ?? false) { flattened[scope, default: [:]][name, default: []].append(package) }
     }
 
     private static func isOriginScope(_ scope: String) -> Bool {
@@ -85,7 +94,7 @@ struct VersionLock: Sendable {
         for (scope, members) in lock["flattened"]?.objectMembers ?? [] {
             for (name, list) in members.objectMembers ?? [] {
                 for item in list.arrayValues ?? [] {
-                    if let package = item["resolution"].flatMap({ Self.installed($0, locate: locate) }) { flattened[scope, default: [:]][name] = package }
+                    if let package = item["resolution"].flatMap({ Self.installed($0, locate: locate) }) { addFlattened(package, scope: scope, name: name) }
                 }
             }
         }
@@ -132,16 +141,24 @@ struct VersionLock: Sendable {
     // MARK: decisions (installer.ts `install` and `installTarget`)
 
     /// The lock a dependency of the package at `scope` already has, if it is to be kept: its own
-    /// scope's, else its origin scope's; kept when in `range`, or always when frozen.
+    /// scope's when in `range` or frozen; else, as `fallbacks` allows, the first flattened lock of
+    /// an enclosing scope (lock.ts `getFlattenedResolution`), kept in range, or frozen and trusted.
     func kept(_ name: String, range: Semver.Range?, scope: String) -> PackageID? {
-        let flat = flattened.first { scope.hasPrefix($0.key) && $0.value[name] != nil }?.value[name]
-        guard let existing = secondary[scope]?[name] ?? flat else { return nil }
-        return mode == .freeze || (range?.satisfies(existing.version) ?? false) ? existing : nil
+        let inRange = { (package: PackageID) in range?.satisfies(package.version) ?? false }
+        if let existing = secondary[scope]?[name], mode == .freeze || inRange(existing) { return existing }
+        guard fallbacks != .ignored else { return nil }
+        // The most specific enclosing scope first, as `enumerateParentScopes` walks them.
+        for (flatScope, members) in flattened.sorted(by: { $0.key.count > $1.key.count }) where scope.hasPrefix(flatScope) {
+            for candidate in members[name] ?? [] where fallbacks != .semverCompatible || inRange(candidate) {
+                return (mode == .freeze && fallbacks == .trusted) || inRange(candidate) ? candidate : nil
+            }
+        }
+        return nil
     }
 
     /// Every locked version of `name`, for the best existing match.
     func versions(of name: String) -> [Version] {
-        let all = Array(primary.values) + secondary.values.flatMap(\.values) + flattened.values.flatMap(\.values)
+        let all = Array(primary.values) + secondary.values.flatMap(\.values) + flattened.values.flatMap { $0.values.joined() }
         return Array(Set(all.filter { $0.name == name }.map(\.version)))
     }
 

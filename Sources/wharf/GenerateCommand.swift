@@ -60,8 +60,23 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: .customLong("root-url"), help: "URLs under this one are written root-relative (/…).")
     var rootUrl: String?
 
-    @Flag(name: .customLong("combine-subpaths"), help: "One pkg/ mapping for a package's subpaths in a scope, where equivalent.")
+    @Flag(name: .customLong("combine-subpaths"), help: "One pkg/ mapping for a package's subpaths in a scope, where equivalent (the default).")
     var combineSubpaths = false
+
+    @Option(name: .customLong("combine-subpaths-in"), help: "Where to combine subpaths: scopes (the default), both (imports too) or none.")
+    var combineSubpathsIn: String?
+
+    @Flag(name: .customLong("expand-wildcards"), help: "One mapping per file under a * export, instead of one pkg/folder/ mapping.")
+    var expandWildcards = false
+
+    @Option(name: .customLong("input-map-fallbacks"), help: "Flattened-scope locks of the input map: true (the default), false or semver-compatible.")
+    var inputMapFallbacks: String?
+
+    @Option(name: .customLong("linked-scopes"), help: #"Primary package URL → package URLs that take its dependency ranges and locks, as JSON ({"https://…/a@1/":["https://…/b@1/"]})."#)
+    var linkedScopes: String?
+
+    @Flag(name: .customLong("dependency-cache"), help: "Add dependencyCache: each traced module's direct dependencies.")
+    var dependencyCache = false
 
     @Option(name: .customLong("input-map"), help: "An import map (JSON file) whose mappings are kept and whose versions are locks.")
     var inputMap: String?
@@ -94,6 +109,7 @@ struct GenerateCommand: AsyncParsableCommand {
     var output: String?
 
     func validate() throws {
+        if combineSubpaths && combineSubpathsIn != nil { throw ValidationError("give --combine-subpaths or --combine-subpaths-in, not both") }
         if server != nil && !upstreams.upstreams.isEmpty { throw ValidationError("--upstream configures the local store; the server has its own upstreams") }
     }
 
@@ -148,6 +164,11 @@ struct GenerateCommand: AsyncParsableCommand {
         if let fetchRetries { fields["fetchRetries"] = .string(fetchRetries) }
         for (key, value) in [("mapUrl", mapUrl), ("baseUrl", baseUrl), ("rootUrl", rootUrl)] { if let value { fields[key] = .string(value) } }
         if combineSubpaths { fields["combineSubpaths"] = .bool(true) }
+        if let combineSubpathsIn { fields["combineSubpaths"] = .string(combineSubpathsIn) }
+        if expandWildcards { fields["expandWildcards"] = .bool(true) }
+        if let inputMapFallbacks { fields["inputMapFallbacks"] = .string(inputMapFallbacks) }
+        if let linkedScopes { fields["linkedScopes"] = .string(linkedScopes) }
+        if dependencyCache { fields["dependencyCache"] = .bool(true) }
         if offline && server != nil { fields["cache"] = .string("offline") }
         return fields
     }

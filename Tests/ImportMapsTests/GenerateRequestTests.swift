@@ -44,10 +44,55 @@ import Testing
         #expect(Self.refusal([key: .object([])]) == "option \(key) is not serializable: it takes functions or runtime objects, which a request cannot carry")
     }
 
-    /// Options generator 2.16.3 (jspm/jspm) added that Wharf does not build yet are refused by name.
-    @Test(arguments: ["dependencyCache", "expandWildcards", "inputMapFallbacks", "linkedScopes", "scopedLink", "traceCache"])
-    func laterReleasesOptionsAreRefusedByName(key: String) {
-        #expect(Self.refusal([key: .bool(true)]) == "unsupported option \(key)")
+    /// 2.16.3's `scopedLink` (only `Generator.link` reads it) and `traceCache` (a client-held
+    /// `getCache()` snapshot) have no meaning in a request: `true` is refused by name, with why;
+    /// `false` is what Wharf does.
+    @Test func scopedLinkAndTraceCacheAreRefusedByNameUnlessFalse() throws {
+        #expect(Self.refusal(["scopedLink": .bool(true)]) == "unsupported option scopedLink: it places Generator.link's modules in scopes, and /generate only installs packages, which are always top-level imports; leave it false")
+        #expect(Self.refusal(["traceCache": .bool(true)])?.hasPrefix("unsupported option traceCache: Wharf's store is the trace cache") == true)
+        #expect(Self.refusal(["traceCache": .object([("packageConfigs", .object([])), ("analysis", .object([]))])])?.hasPrefix("unsupported option traceCache:") == true)
+        for key in ["scopedLink", "traceCache"] {
+            #expect(throws: Never.self) { _ = try Self.request([key: .bool(false)]) }
+            #expect(throws: Never.self) { _ = try Self.request([key: .string("false")]) }
+        }
+    }
+
+    /// generator.ts: `combineSubpaths` is `boolean | 'scopes' | 'both' | 'none'`, `true` meaning
+    /// `scopes` and `false` `none`, default `true`.
+    @Test func combineSubpathsTakesBooleansAndSections() throws {
+        #expect(try Self.request([:]).options.combineSubpaths == .scopes, "2.16.3's default")
+        #expect(try Self.request(["combineSubpaths": .bool(true)]).options.combineSubpaths == .scopes)
+        #expect(try Self.request(["combineSubpaths": .string("")]).options.combineSubpaths == .scopes, "a query's bare flag")
+        #expect(try Self.request(["combineSubpaths": .bool(false)]).options.combineSubpaths == SubpathCombining.none)
+        #expect(try Self.request(["combineSubpaths": .string("both")]).options.combineSubpaths == .both)
+        #expect(try Self.request(["combineSubpaths": .string("none")]).options.combineSubpaths == SubpathCombining.none)
+        #expect(Self.refusal(["combineSubpaths": .string("imports")]) == "combineSubpaths must be true, false, \"scopes\", \"both\" or \"none\", not \"imports\"")
+    }
+
+    /// `inputMapFallbacks?: boolean | 'semver-compatible'`, default `true`; `expandWildcards` and
+    /// `dependencyCache` are booleans, default false.
+    @Test func fallbacksWildcardsAndDependencyCacheAreRead() throws {
+        #expect(try Self.request([:]).options.inputMapFallbacks == .trusted)
+        #expect(try Self.request(["inputMapFallbacks": .bool(false)]).options.inputMapFallbacks == .ignored)
+        #expect(try Self.request(["inputMapFallbacks": .string("semver-compatible")]).options.inputMapFallbacks == .semverCompatible)
+        #expect(Self.refusal(["inputMapFallbacks": .string("compatible")]) == "inputMapFallbacks must be true, false or \"semver-compatible\", not \"compatible\"")
+        #expect(try Self.request([:]).options.expandWildcards == false)
+        #expect(try Self.request(["expandWildcards": .string("")]).options.expandWildcards)
+        #expect(Self.refusal(["expandWildcards": .string("all")]) == "expandWildcards must be true or false, not \"all\"")
+        #expect(try Self.request(["dependencyCache": .bool(true)]).options.dependencyCache)
+        #expect(Self.refusal(["dependencyCache": .number("2")]) == "dependencyCache must be true or false, not 2")
+    }
+
+    /// generator.ts's constructor resolves `linkedScopes` URLs against `baseUrl` and ends each in `/`;
+    /// Wharf keeps them as secondary → primary (lock.ts `resolveScopeGroup`: the first group wins).
+    @Test func linkedScopesAreResolvedAgainstTheBaseURL() throws {
+        let absolute = try Self.request(["linkedScopes": .string(#"{"https://ga.jspm.io/npm:a@1.0.0":["https://ga.jspm.io/npm:b@1.0.0/"]}"#)])
+        #expect(absolute.options.linkedScopes == ["https://ga.jspm.io/npm:b@1.0.0/": "https://ga.jspm.io/npm:a@1.0.0/"])
+        let relative = try Self.request(["baseUrl": .string("https://ga.jspm.io/"), "linkedScopes": .object([("./npm:a@1.0.0/", .array([.string("./npm:b@1.0.0")]))])])
+        #expect(relative.options.linkedScopes == ["https://ga.jspm.io/npm:b@1.0.0/": "https://ga.jspm.io/npm:a@1.0.0/"])
+        #expect(Self.refusal(["linkedScopes": .object([("./a/", .array([.string("./b/")]))])]) == "linkedScopes: './a/' is not an absolute http(s) URL, and no baseUrl says what it is relative to")
+        #expect(Self.refusal(["linkedScopes": .object([("https://x.test/a/", .string("https://x.test/b/"))])]) == "linkedScopes: the value for 'https://x.test/a/' must be an array of scope URLs")
+        #expect(Self.refusal(["linkedScopes": .array([])]) == "linkedScopes must be an object of primary scope URL: [secondary scope URLs]")
     }
 
     /// `false` asks for what Wharf does (no CommonJS or System tracing); `true` is refused.
@@ -82,6 +127,11 @@ import Testing
                 == "install: 'lit/x' names a subpath; give subpaths separately")
         #expect(Self.refusal(["install": .array([.object([("target", .string("lit")), ("subpath", .string(".")), ("subpaths", .array([.string(".")]))])])])
                 == "install: give subpath or subpaths, not both")
+        // 2.16.3's `Install.subpaths?: … | true`: every exported subpath.
+        let every = try Self.request(["install": .array([.object([("target", .string("lit@3")), ("subpaths", .bool(true))])])])
+        #expect(every.options.install.map(\.allSubpaths) == [true])
+        #expect(Self.refusal(["install": .array([.object([("target", .string("lit/x")), ("subpaths", .bool(true))])])])
+                == "install: subpaths: true takes an npm package without a subpath, not 'lit/x'")
     }
 
     @Test func cacheOfflineMakesThisRequestOffline() throws {
@@ -92,7 +142,7 @@ import Testing
         #expect(Self.refusal(["cache": .number("3")]) == "cache must be \"offline\" or true, not 3")
     }
 
-    /// `mapUrl`, `baseUrl`, `rootUrl` with JSPM 2.5.1's defaults (see MapURLsTests); `file:` URLs only
+    /// `mapUrl`, `baseUrl`, `rootUrl` with JSPM 2.16.3's defaults, unchanged since 2.5.1 (see MapURLsTests); `file:` URLs only
     /// from `wharf generate`, which reads the local disk; over HTTP they are refused by key.
     @Test func outputURLsAndWhereFileURLsAreAllowed() throws {
         let page = try Self.request(["mapUrl": .string("http://wharf.test/site/sub/index.html"), "rootUrl": .string("http://wharf.test")])
@@ -115,14 +165,8 @@ import Testing
         #expect(relative.options.mapURLs.rootUrl?.absoluteString == "file:///work/app/public/", "relative to the working directory, as JSPM's process base")
     }
 
-    @Test func combineSubpathsIsAFlag() throws {
-        #expect(try Self.request(["combineSubpaths": .bool(true)]).options.combineSubpaths)
-        #expect(try Self.request(["combineSubpaths": .string("")]).options.combineSubpaths, "a query's bare flag")
-        #expect(try Self.request([:]).options.combineSubpaths == false)
-    }
-
     /// generator 1.x's `latest` and `freeze` set the install mode ("latest-primaries", "freeze");
-    /// test/api/freeze.test.js: "When freeze is combined with latest, the installer throws".
+    /// jspm/jspm generator/test/api/freeze.test.js: "When freeze is combined with "latest", the installer throws".
     @Test func latestAndFreezeChooseTheInstallMode() throws {
         #expect(try Self.request([:]).options.installMode == .default)
         #expect(try Self.request(["latest": .bool(true)]).options.installMode == .latestPrimaries)

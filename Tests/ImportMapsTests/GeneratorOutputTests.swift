@@ -6,8 +6,9 @@ import WharfTestSupport
 
 /// The output URLs and shape of whole generated maps: `mapUrl`, `baseUrl`, `rootUrl`,
 /// `combineSubpaths` and `integrity` for the input map's modules, on the npm fixture (Wharf's
-/// public URL is http://wharf.test). Each expected map is written from JSPM Generator 2.5.1's
-/// documentation of the option (src/generator.ts, `GeneratorOptions`) and @jspm/import-map's rules.
+/// public URL is http://wharf.test). Each expected map is written from JSPM Generator's documentation
+/// of the option (generator/src/generator.ts `GeneratorOptions`, 2.16.3 unless named; 2.5.1 says the
+/// same of mapUrl, baseUrl and rootUrl) and @jspm/import-map's rules.
 @Suite struct GeneratorOutputTests {
     func generate(_ fixture: ComponentsFixture, _ installs: [String], _ change: (inout GenerateOptions) throws -> Void) async throws -> GenerateResult {
         var options = GenerateOptions()
@@ -52,7 +53,7 @@ import WharfTestSupport
     }
 
     /// GeneratorOptions.rootUrl: "takes precedence over mapUrl and is used to normalize all import map
-    /// URLs as absolute paths against this URL" (test/api/rooturl.test.js: `/local/pkg/a.js`).
+    /// URLs as absolute paths against this URL" (jspm/jspm generator/test/api/rooturl.test.js: `/local/pkg/a.js`).
     @Test func rootURLWritesRootRelativeURLs() async throws {
         try await Self.npm { fixture in
             let result = try await generate(fixture, ["app-lib"]) {
@@ -108,11 +109,14 @@ import WharfTestSupport
         }
     }
 
-    /// import-map `combineSubpaths` (applied by 2.5.1's `getMap`): uses-kit's `kit/a.js` and `kit/b.js`
-    /// (specifier tails equal to their files') become one `kit/` mapping in the scope; `kit` stays.
+    /// import-map `combineSubpaths`, which 2.16.3's `getMap` applies by default (generator.ts:
+    /// "When set to true or 'scopes' (default), only scoped mappings are combined. When set to
+    /// 'both', both top-level imports and scoped mappings are combined. When set to false or 'none',
+    /// combining is disabled entirely"): uses-kit's `kit/a.js` and `kit/b.js` (specifier tails equal
+    /// to their files') become one `kit/` mapping in the scope; `kit` stays.
     @Test func combineSubpathsFoldsAPackagesSubpathsInScopes() async throws {
         try await Self.npm { fixture in
-            let separate = try await generate(fixture, ["uses-kit"]) { _ in }
+            let separate = try await generate(fixture, ["uses-kit"]) { $0.combineSubpaths = .none }
             #expect(separate.map == (try JSONValue.parse(#"""
             {"imports": {"uses-kit": "https://ga.jspm.io/npm:uses-kit@1.0.0/index.js"},
              "scopes": {"https://ga.jspm.io/": {
@@ -120,24 +124,26 @@ import WharfTestSupport
                "kit/a.js": "https://ga.jspm.io/npm:kit@1.0.0/a.js",
                "kit/b.js": "https://ga.jspm.io/npm:kit@1.0.0/b.js"}}}
             """#)), "\(separate.map.serialized())")
-            let combined = try await generate(fixture, ["uses-kit"]) { $0.combineSubpaths = true }
+            let combined = try await generate(fixture, ["uses-kit"]) { _ in }
             #expect(combined.map == (try JSONValue.parse(#"""
             {"imports": {"uses-kit": "https://ga.jspm.io/npm:uses-kit@1.0.0/index.js"},
              "scopes": {"https://ga.jspm.io/": {
                "kit": "https://ga.jspm.io/npm:kit@1.0.0/index.js",
                "kit/": "https://ga.jspm.io/npm:kit@1.0.0/"}}}
             """#)), "\(combined.map.serialized())")
-            // Top-level installs are the map's entry points: never combined.
-            let top = try await generate(fixture, ["kit/a.js", "kit/b.js"]) { $0.combineSubpaths = true }
+            // `scopes` leaves top-level installs as they are; `both` combines them too.
+            let top = try await generate(fixture, ["kit/a.js", "kit/b.js"]) { $0.combineSubpaths = .scopes }
             #expect(top.map == (try JSONValue.parse(#"""
             {"imports": {"kit/a.js": "https://ga.jspm.io/npm:kit@1.0.0/a.js", "kit/b.js": "https://ga.jspm.io/npm:kit@1.0.0/b.js"}}
             """#)), "\(top.map.serialized())")
+            let both = try await generate(fixture, ["kit/a.js", "kit/b.js"]) { $0.combineSubpaths = .both }
+            #expect(both.map == (try JSONValue.parse(#"{"imports": {"kit/": "https://ga.jspm.io/npm:kit@1.0.0/"}}"#)), "\(both.map.serialized())")
         }
     }
 
     /// JSPM traces the input map's `imports` as pins (generator.ts `install` → `extractMap(pins)`), and
     /// its visitor sets integrity for every traced module (tracemap.ts `extractMap`: `map.setIntegrity`),
-    /// so a module the input map brings gets integrity too (format: test/api/integrity.test.js). Here
+    /// so a module the input map brings gets integrity too (format: jspm/jspm generator/test/api/integrity.test.js). Here
     /// other@2.0.0's own import (`shared@^1.1.0`) is shared@1.1.0, already mapped.
     @Test func integrityCoversTheInputMapsModules() async throws {
         try await Self.npm { fixture in

@@ -3,9 +3,10 @@ import JSON
 import Testing
 @testable import ImportMaps
 
-/// How a map's URLs are written for `mapUrl`, `baseUrl` and `rootUrl`: JSPM Generator 2.5.1's
-/// defaults (src/generator.ts, the Generator constructor) and @jspm/import-map's `rebase`,
-/// `resolve` and `combineSubpaths` (the library 2.5.1 depends on), each case from their sources or tests.
+/// How a map's URLs are written for `mapUrl`, `baseUrl` and `rootUrl`: JSPM Generator 2.16.3's
+/// defaults (jspm/jspm generator/src/generator.ts, the Generator constructor, unchanged since 2.5.1)
+/// and @jspm/import-map's `rebase`, `resolve` and `combineSubpaths` (jspm/jspm import-map/, 1.5.0,
+/// which 2.16.3 depends on; its test/cases/*.js), each case from their sources or tests.
 @Suite struct MapURLsTests {
     static func url(_ text: String) -> URL { URL(string: text)! }
 
@@ -56,7 +57,7 @@ import Testing
         #expect(MapURLs.resolve("https://ga.jspm.io/x.js", mapDirectory: directory, rootUrl: nil) == "https://ga.jspm.io/x.js")
     }
 
-    /// JSPM 2.5.1's Generator constructor: a mapUrl alone makes baseUrl its directory; a baseUrl
+    /// 2.16.3's (and 2.5.1's) Generator constructor: a mapUrl alone makes baseUrl its directory; a baseUrl
     /// alone is also the mapUrl; relative ones resolve against baseUrl (else the working
     /// directory); baseUrl and rootUrl end in `/`; the map's URLs are relative to its directory.
     @Test func jspmDefaultsForMapBaseAndRootURLs() throws {
@@ -91,6 +92,10 @@ import Testing
          "integrity": {"/cdn/a.js": "sha384-a"}}
         """#)))
         #expect(try Self.urls().rebase(map: map) == map, "absent: byte for byte")
+        // 2.16.3's `dependencyCache` holds module URLs as keys and values: both are written like
+        // integrity keys (an assumption: 2.16.3 declares the field without writing it).
+        let cached = try JSONValue.parse(#"{"imports": {}, "dependencyCache": {"http://wharf.test/cdn/b.js": [], "http://wharf.test/cdn/a.js": ["http://wharf.test/cdn/b.js", "https://cdn.example/d.js"]}}"#)
+        #expect(urls.rebase(map: cached) == (try JSONValue.parse(#"{"imports": {}, "dependencyCache": {"/cdn/a.js": ["/cdn/b.js", "https://cdn.example/d.js"], "/cdn/b.js": []}}"#)))
     }
 
     /// @jspm/import-map test/cases/combine-subpaths.js, its second case (the map as the `/` scope,
@@ -112,12 +117,29 @@ import Testing
         ])
     }
 
-    /// The same test's first case: `imports` are never combined ("imports are generally treated as an
-    /// authoritative entry point list", import-map's combineSubpaths).
+    /// The same test's first case: "Default ('scopes') leaves top-level imports untouched".
     @Test func importsAreNotCombined() throws {
         let map = try JSONValue.parse(#"{"imports": {"base/a.js": "/a.js", "base/b.js": "/b.js"}, "scopes": {"/": {"base/a.js": "/a.js", "base/b.js": "/b.js"}}}"#)
         #expect(SubpathCombiner.combine(map: map, urls: try Self.urls(base: "file:///cwd/")) == (try JSONValue.parse(#"""
         {"imports": {"base/a.js": "/a.js", "base/b.js": "/b.js"}, "scopes": {"/": {"base/": "/"}}}
         """#)))
+    }
+
+    /// The same test's "'both' combines top-level imports as well" case (import-map 1.5.0, which
+    /// generator 2.16.3 uses): the sorted `imports` fold as a scope does.
+    @Test func bothCombinesImportsToo() throws {
+        let sorted = #"""
+        {"imports": {"/url/sub/": "/another/x/", "/url/sub/x.js": "/another/sub/x.js", "/url/sub/y.js": "/another/sub/y.js",
+          "/url/z.js": "/another/z.js", "base/a.js": "/a.js", "base/another/": "/another/", "base/another/a.js": "/another/a.js",
+          "base/another/b.js": "/another/b.js", "base/another/c": "/another/c.js", "base/another/d": "/another/b.js",
+          "base/b.js": "/b.js", "only/mapping.js": "./only/mapping.js"}}
+        """#
+        let combined = SubpathCombiner.combine(map: try JSONValue.parse(sorted), urls: try Self.urls(base: "file:///cwd/"), sections: .both)
+        let entries = (combined["imports"]?.objectMembers ?? []).map { ($0.0, $0.1.stringValue ?? "") }
+        #expect(Dictionary(uniqueKeysWithValues: entries) == [
+            "/url/": "/another/", "/url/sub/": "/another/x/", "base/": "/", "base/another/c": "/another/c.js",
+            "base/another/d": "/another/b.js", "only/mapping.js": "./only/mapping.js",
+        ])
+        #expect(SubpathCombiner.combine(map: try JSONValue.parse(sorted), urls: try Self.urls(base: "file:///cwd/"), sections: .none) == (try JSONValue.parse(sorted)))
     }
 }

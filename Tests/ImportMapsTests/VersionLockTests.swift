@@ -6,7 +6,8 @@ import WharfTestSupport
 /// The resolution options of `/generate` on the npm world of `NpmFixture` (app-lib needs
 /// `shared@^1.0.0` and `dyn@1`; shared has 1.0.0, 1.1.0 and 2.0.0): the input map as a lock,
 /// `latest`, `freeze`, `lock` and `packageConfigs`. Each expected map is written by hand from
-/// jspm/generator's source and tests (2.5.1 unless named), cited per test.
+/// jspm/jspm generator 2.16.3's source and tests (generator/src, generator/test; 2.5.1's say the
+/// same unless named), cited per test.
 @Suite struct VersionLockTests {
     static let appLib = "https://ga.jspm.io/npm:app-lib@1.0.0/browser.js"
     static let dyn = "https://ga.jspm.io/npm:dyn@1.0.0/index.js"
@@ -63,7 +64,8 @@ import WharfTestSupport
     /// An out-of-range lock is replaced by the latest compatible version, unless `freeze` is asked:
     /// then no existing mapping changes. Source: installer.ts `InstallMode` ("default": out-of-range
     /// mappings are bumped; "freeze": no existing mappings are changed) and `Installer.install`
-    /// (`mode === "freeze" ||` in range, for the flattened resolution).
+    /// (`(mode === 'freeze' && !semverCompatible) ||` in range, for the flattened resolution, with
+    /// 2.16.3's default `inputMapFallbacks: true`; see LinkedScopesAndFallbacksTests for the others).
     @Test func freezeKeepsEvenAnOutOfRangeLock() async throws {
         try await Self.npm { fixture in
             let input = Self.json(#"{"scopes": {"https://ga.jspm.io/": {"shared": "\#(Self.shared("2.0.0"))"}}}"#)

@@ -47,6 +47,31 @@ public enum NpmFixture {
             "package.json": #"{"name":"uses-kit","version":"1.0.0","exports":"./index.js","dependencies":{"kit":"^1.0.0"}}"#,
             "index.js": "import { kit } from 'kit';\nimport { a } from 'kit/a.js';\nimport { b } from 'kit/b.js';\nexport default kit + ' ' + a + b;\n",
         ]],
+        // An identity `*` export (`./modules/*` → `./modules/*`) and a dependent importing two files
+        // under it: what 2.16.3 writes as one `wild/modules/` mapping unless `expandWildcards`.
+        "wild": ["1.0.0": [
+            "package.json": #"{"name":"wild","version":"1.0.0","exports":{".":"./index.js","./modules/*":"./modules/*"}}"#,
+            "index.js": "export const wild = 'wild';\n",
+            "modules/a.js": "export const a = 'a';\n",
+            "modules/b.js": "export const b = 'b';\n",
+        ]],
+        // 2.16.3's test/resolve/wildcard-subpaths-suffix and -mixed fixtures: `./foo/*.js` → `./src/*.js`,
+        // with only .js files under src/, and with a .txt file there too.
+        "wild-suffix": ["1.0.0": [
+            "package.json": #"{"name":"wild-suffix","version":"1.0.0","exports":{"./foo/*.js":"./src/*.js"}}"#,
+            "src/a.js": "export const a = 'a';\n",
+            "src/b.js": "export const b = 'b';\n",
+        ]],
+        "wild-mixed": ["1.0.0": [
+            "package.json": #"{"name":"wild-mixed","version":"1.0.0","exports":{"./foo/*.js":"./src/*.js"}}"#,
+            "src/a.js": "export const a = 'a';\n",
+            "src/b.js": "export const b = 'b';\n",
+            "src/secret.txt": "not exported\n",
+        ]],
+        "uses-wild": ["1.0.0": [
+            "package.json": #"{"name":"uses-wild","version":"1.0.0","exports":"./index.js","dependencies":{"wild":"^1.0.0"}}"#,
+            "index.js": "import { a } from 'wild/modules/a.js';\nimport { b } from 'wild/modules/b.js';\nexport default a + b;\n",
+        ]],
         "pre": [
             "0.9.0": ["package.json": #"{"name":"pre","version":"0.9.0","main":"index.js"}"#, "index.js": "export const v = '0.9.0';\n"],
             "1.0.0-beta.1": ["package.json": #"{"name":"pre","version":"1.0.0-beta.1","main":"index.js"}"#, "index.js": "export const v = 'beta';\n"],

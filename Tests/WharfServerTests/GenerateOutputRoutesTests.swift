@@ -4,8 +4,9 @@ import WharfTestSupport
 
 /// `/generate`'s output URLs and shape over HTTP (GET and POST): `mapUrl`, `rootUrl`,
 /// `combineSubpaths`, and the refusals of `file:` and invalid URLs by key. Wharf's public URL in
-/// these fixtures is http://wharf.test. Expected maps from JSPM Generator 2.5.1's `GeneratorOptions`
-/// documentation (src/generator.ts) and @jspm/import-map's `rebase`/`combineSubpaths`.
+/// these fixtures is http://wharf.test. Expected maps from JSPM Generator 2.16.3's `GeneratorOptions`
+/// documentation (generator/src/generator.ts; 2.5.1 says the same of the URL options) and
+/// @jspm/import-map's `rebase`/`combineSubpaths`.
 @Suite struct GenerateOutputRoutesTests {
     static func post(_ cdn: CDNFixture, _ body: [String: Any]) async throws -> TestResponse {
         try await cdn.client.request(cdn.wharf.baseURL + "/generate", method: .POST, headers: [("Content-Type", "application/json")],
@@ -51,6 +52,32 @@ import WharfTestSupport
             #expect((query.json?["map"] as? [String: Any])?["scopes"] as? [String: [String: String]] == expected)
             let body = try await Self.post(cdn, ["install": ["uses-kit"], "combineSubpaths": true])
             #expect((body.json?["map"] as? [String: Any])?["scopes"] as? [String: [String: String]] == expected)
+        }
+    }
+
+    /// 2.16.3's shape options over HTTP: a query's `combineSubpaths=none&expandWildcards` keeps
+    /// uses-wild's two files (test/resolve/wildcard-scoped.test.js, "With expandWildcards: true, scope
+    /// entries remain expanded"); by default they are one `wild/modules/` folder mapping. A body's
+    /// `dependencyCache` adds each traced module's direct dependencies (generator.ts `GeneratorOptions`).
+    @Test func wildcardsAndDependencyCacheInAQueryAndABody() async throws {
+        try await CDNFixture.with(routes: NpmFixture.routes) { cdn in
+            let wild = "https://ga.jspm.io/npm:wild@1.0.0/modules/", usesWild = "https://ga.jspm.io/npm:uses-wild@1.0.0/index.js"
+            let expanded = try await cdn.get("/generate?install=uses-wild&combineSubpaths=none&expandWildcards&output=importmap")
+            #expect(expanded.status == 200, "\(expanded.text)")
+            #expect(expanded.json.map { $0 as NSDictionary } == [
+                "imports": ["uses-wild": usesWild],
+                "scopes": ["https://ga.jspm.io/": ["wild/modules/a.js": wild + "a.js", "wild/modules/b.js": wild + "b.js"]],
+            ] as NSDictionary, "\(expanded.text)")
+            let body = try await Self.post(cdn, ["install": ["uses-wild"], "dependencyCache": true])
+            #expect(body.status == 200, "\(body.text)")
+            #expect((body.json?["map"] as? [String: Any]).map { $0 as NSDictionary } == [
+                "imports": ["uses-wild": usesWild],
+                "scopes": ["https://ga.jspm.io/": ["wild/modules/": wild]],
+                "dependencyCache": [usesWild: [wild + "a.js", wild + "b.js"], wild + "a.js": [String](), wild + "b.js": [String]()],
+            ] as NSDictionary, "\(body.text)")
+            let refused = try await cdn.get("/generate?install=uses-wild&inputMapFallbacks=maybe")
+            #expect(refused.status == 400)
+            #expect(refused.json?["error"] as? String == "inputMapFallbacks must be true, false or \"semver-compatible\", not \"maybe\"")
         }
     }
 

@@ -54,7 +54,7 @@ import WharfTestSupport
     }
 
     /// JSPM's `Install` objects: `subpaths` become one install each, `alias` renames the key
-    /// (jspm/generator 2.5.1 `Generator.install` splits subpaths the same way).
+    /// (jspm/jspm generator 2.16.3 `Generator.install` splits subpaths the same way, as 2.5.1 did).
     @Test func installObjectsWithSubpathsAndAlias() async throws {
         try await CDNFixture.with(routes: Self.routes) { cdn in
             let response = try await Self.post(cdn, ["install": [["target": "app-lib@1", "alias": "app", "subpaths": [".", "./feature/a"]]]])
@@ -143,7 +143,7 @@ import WharfTestSupport
         }
     }
 
-    /// JSPM's `cache: "offline"` (GeneratorOptions.cache in jspm/generator 2.5.1: "use only the cache")
+    /// JSPM's `cache: "offline"` (GeneratorOptions.cache in jspm/jspm generator 2.16.3: "will only use the local cache and not touch the network at all")
     /// for one request, on a server that is online: no upstream request, and what is not stored fails.
     @Test func oneRequestOfflineWithCacheOffline() async throws {
         try await CDNFixture.with(routes: Self.routes) { cdn in

@@ -5,8 +5,8 @@ import WharfTestSupport
 
 /// `wharf generate` as a real process: `--upstream` as `serve` has it, the resolution flags read
 /// by `/generate`'s one options reader, and `--server` asking a running Wharf. Expected maps are
-/// the ones of VersionLockTests (app-lib needs shared@^1.0.0 and dyn@1), from jspm/generator's
-/// installer.ts and test/api/freeze.test.js.
+/// the ones of VersionLockTests (app-lib needs shared@^1.0.0 and dyn@1), from jspm/jspm generator 2.16.3's
+/// src/install/installer.ts and test/api/freeze.test.js.
 @Suite struct GenerateCommandFlagsTests {
     static let hosts = ["ga.jspm.io", "api.jspm.io", "registry.npmjs.org"]
 
@@ -52,6 +52,16 @@ import WharfTestSupport
         let frozen = try await WharfProcess.run(base + ["--freeze", "--fetch-retries", "2", "-o", dir.path + "/frozen.json"])
         #expect(frozen.status == 0, "\(frozen.output)")
         #expect(try Self.read(dir.path + "/frozen.json") == Self.expected(shared: "2.0.0"))
+
+        // 2.16.3's `inputMapFallbacks: "semver-compatible"`: the frozen flattened lock must be in range
+        // (installer.ts `install`; test/api/fallbacks.test.js).
+        let compatible = try await WharfProcess.run(base + ["--freeze", "--input-map-fallbacks", "semver-compatible", "-o", dir.path + "/compatible.json"])
+        #expect(compatible.status == 0, "\(compatible.output)")
+        #expect(try Self.read(dir.path + "/compatible.json") == Self.expected(shared: "1.1.0"))
+
+        let unlinked = try await WharfProcess.run(base + ["--linked-scopes", #"{"./a/":["./b/"]}"#])
+        #expect(unlinked.status != 0)
+        #expect(unlinked.output.contains("linkedScopes: './a/' is not an absolute http(s) URL"), "\(unlinked.output)")
 
         let both = try await WharfProcess.run(base + ["--freeze", "--latest"])
         #expect(both.status != 0)

@@ -118,8 +118,9 @@ import WharfTestSupport
     }
 
     /// `wharf generate` reads the local disk, so `file:` URLs are its to use (`--map-url file:///…`);
-    /// `--root-url` writes Wharf's `/cdn/` URLs root-relative; `--combine-subpaths` folds kit's subpaths.
-    /// Expected: GeneratorOptions.mapUrl/rootUrl (jspm/generator 2.5.1) and import-map's combineSubpaths.
+    /// `--root-url` writes Wharf's `/cdn/` URLs root-relative; `--combine-subpaths` folds kit's subpaths;
+/// `--combine-subpaths-in none --expand-wildcards` keeps each file's mapping.
+    /// Expected: GeneratorOptions.mapUrl/rootUrl (jspm/jspm generator 2.16.3, as 2.5.1) and import-map's combineSubpaths.
     @Test func outputURLFlagsAndCombineSubpaths() async throws {
         let originServer = try await TestOrigin(routes: NpmFixture.routes).start()
         let dir = TemporaryDirectory("generate-urls")
@@ -138,6 +139,13 @@ import WharfTestSupport
         let combined = try await map("combined", ["uses-kit", "--combine-subpaths"])
         #expect(combined?["scopes"] as? [String: [String: String]] == ["https://ga.jspm.io/": [
             "kit": "https://ga.jspm.io/npm:kit@1.0.0/index.js", "kit/": "https://ga.jspm.io/npm:kit@1.0.0/",
+        ]])
+        // 2.16.3's `combineSubpaths: 'none'` and `expandWildcards: true`: every file keeps its mapping.
+        let separate = try await map("separate", ["uses-kit", "uses-wild", "--combine-subpaths-in", "none", "--expand-wildcards"])
+        #expect(separate?["scopes"] as? [String: [String: String]] == ["https://ga.jspm.io/": [
+            "kit": "https://ga.jspm.io/npm:kit@1.0.0/index.js", "kit/a.js": "https://ga.jspm.io/npm:kit@1.0.0/a.js",
+            "kit/b.js": "https://ga.jspm.io/npm:kit@1.0.0/b.js", "wild/modules/a.js": "https://ga.jspm.io/npm:wild@1.0.0/modules/a.js",
+            "wild/modules/b.js": "https://ga.jspm.io/npm:wild@1.0.0/modules/b.js",
         ]])
         await originServer.stop()
     }
