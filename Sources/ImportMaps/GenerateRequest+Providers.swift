@@ -1,7 +1,7 @@
 import JSON
 
 /// JSPM's provider options: `providers` (package name, `@scope`, `npm:` or `name@range` →
-/// provider), `providerConfig` (what 2.5.1's providers read: jspm.io's `cdnUrl`) and
+/// provider), `providerConfig` (what 2.16.3's providers read when generating: jspm.io's `cdnUrl`) and
 /// `defaultRegistry` (npm, the only registry Wharf resolves bare installs from).
 extension GenerateRequest {
     mutating func readProviders(_ fields: [String: JSONValue]) throws(ImportMapError) {
@@ -22,8 +22,8 @@ extension GenerateRequest {
         }
     }
 
-    /// In 2.5.1 only jspm.io reads its configuration (`cdnUrl`, the root of its default layer);
-    /// any other key, or configuration for another provider, is refused rather than ignored.
+    /// In 2.16.3 only jspm.io reads a configuration, and of it generation uses `cdnUrl` (the root of
+    /// its default layer; `authToken`, `publishUrl`, `rawUrl` serve publishing): anything else is refused, not ignored.
     private static func jspmCDN(_ config: JSONValue) throws(ImportMapError) -> String? {
         guard let providers = config.objectMembers else { throw ImportMapError(.invalid, "providerConfig must be an object of provider → configuration") }
         var cdn: String?
@@ -32,7 +32,7 @@ extension GenerateRequest {
             guard let keys = settings.objectMembers else { throw ImportMapError(.invalid, "providerConfig.\(name) must be an object") }
             for (key, value) in keys {
                 guard provider == .jspm, key == "cdnUrl" else {
-                    throw ImportMapError(.invalid, "unsupported option providerConfig.\(name).\(key): in JSPM Generator 2.5.1 only jspm.io is configurable, by cdnUrl")
+                    throw ImportMapError(.invalid, "unsupported option providerConfig.\(name).\(key): in JSPM Generator 2.16.3 generating reads only jspm.io's cdnUrl (its authToken, publishUrl and rawUrl serve publishing)")
                 }
                 guard let url = value.stringValue, url.hasPrefix("https://") || url.hasPrefix("http://"), url.hasSuffix("/") else {
                     throw ImportMapError(.invalid, "providerConfig.jspm.io.cdnUrl must be an http(s) URL ending in /")

@@ -1,7 +1,7 @@
 import Foundation
 import JSON
 
-/// Where a generated map lives and how its URLs are written: JSPM Generator 2.5.1's `mapUrl`,
+/// Where a generated map lives and how its URLs are written: JSPM Generator 2.16.3's (and 2.5.1's) `mapUrl`,
 /// `baseUrl` and `rootUrl` with its defaults, and @jspm/import-map's `resolve` and `rebase` (a URL
 /// under `rootUrl` is written `/…`, one on the map's origin relative to the map's folder, others whole).
 public struct MapURLs: Sendable, Equatable {

@@ -90,7 +90,7 @@ struct ProviderTable: Sendable {
 }
 
 /// One entry of JSPM's `providers`: a package name, an `@scope`, a registry (`npm:`) or, as the
-/// issue asks (2.5.1 matches no such key), `name@range` → provider.
+/// issue asks (2.16.3's `getProvider` matches no such key), `name@range` → provider.
 public struct ProviderRule: Sendable, Equatable {
     public var key: String
     public var provider: Provider

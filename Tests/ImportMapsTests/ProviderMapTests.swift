@@ -5,7 +5,8 @@ import WharfTestSupport
 @testable import ImportMaps
 
 /// Maps for each provider and provider option, on `NpmFixture`'s packages in every CDN layout.
-/// Each expected map is written by hand from jspm/generator 2.5.1's tests and sources (cited per
+/// Each expected map is written by hand from jspm/generator 2.5.1's tests and sources, which 2.16.3
+/// (jspm/jspm generator/src/providers/*.ts, generator/test/providers) keeps unchanged here (cited per
 /// test): the URL layout of `pkgToUrl` in src/providers/*.ts, dependencies in the scope of the
 /// importer's provider origin, as test/providers/*.test.js assert.
 @Suite struct ProviderMapTests {
@@ -159,7 +160,7 @@ import WharfTestSupport
         }
     }
 
-    /// `name@range` keys, as issue #16 asks (2.5.1's getProvider compares names only): shared@2 on
+    /// `name@range` keys, as issue #16 asks (2.16.3's installer.ts getProvider, like 2.5.1's, compares names only): shared@2 on
     /// unpkg, shared@1 stays on jspm.io; the conflicting version in conflict's own scope.
     @Test func providersByNameAndRange() async throws {
         try await Self.fixture { fixture in
@@ -192,7 +193,7 @@ import WharfTestSupport
         }
     }
 
-    /// `defaultRegistry: "npm"` is 2.5.1's default (src/generator.ts `defaultRegistry = "npm"`):
+    /// `defaultRegistry: "npm"` is 2.16.3's default, as 2.5.1's (generator/src/generator.ts `defaultRegistry = 'npm'`):
     /// the same map as without it.
     @Test func defaultRegistryNPM() async throws {
         try await Self.fixture { fixture in

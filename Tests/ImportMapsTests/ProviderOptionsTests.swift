@@ -3,7 +3,7 @@ import Testing
 @testable import ImportMaps
 
 /// JSPM's provider options as the one reader sees them: what each means, and every value Wharf
-/// cannot honour refused by name (GeneratorOptions of jspm/generator 2.5.1, src/generator.ts).
+/// cannot honour refused by name (GeneratorOptions of jspm/jspm's generator 2.16.3, generator/src/generator.ts, as in jspm/generator 2.5.1).
 @Suite struct ProviderOptionsTests {
     /// The request reader and its refusals, as `GenerateRequestTests` drives them.
     static func request(_ fields: [String: JSONValue]) throws(ImportMapError) -> GenerateRequest {
@@ -40,8 +40,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (["providerConfig": JSONValue.string(#"{"unpkg":{"cdnUrl":"https://u.test/"}}"#)], "unsupported option providerConfig.unpkg.cdnUrl: in JSPM Generator 2.5.1 only jspm.io is configurable, by cdnUrl"),
-        (["providerConfig": .string(#"{"jspm.io":{"apiUrl":"https://a.test/"}}"#)], "unsupported option providerConfig.jspm.io.apiUrl: in JSPM Generator 2.5.1 only jspm.io is configurable, by cdnUrl"),
+        (["providerConfig": JSONValue.string(#"{"unpkg":{"cdnUrl":"https://u.test/"}}"#)], "unsupported option providerConfig.unpkg.cdnUrl: in JSPM Generator 2.16.3 generating reads only jspm.io's cdnUrl (its authToken, publishUrl and rawUrl serve publishing)"),
+        (["providerConfig": .string(#"{"jspm.io":{"apiUrl":"https://a.test/"}}"#)], "unsupported option providerConfig.jspm.io.apiUrl: in JSPM Generator 2.16.3 generating reads only jspm.io's cdnUrl (its authToken, publishUrl and rawUrl serve publishing)"),
         (["providerConfig": .string(#"{"jspm.io":{"cdnUrl":"https://a.test"}}"#)], "providerConfig.jspm.io.cdnUrl must be an http(s) URL ending in /"),
         (["providerConfig": .string(#"{"nope":{}}"#)], "unknown provider 'nope': use jspm.io, jspm.io#system, unpkg, jsdelivr, esm.sh, deno or local"),
         (["defaultRegistry": .string("denoland")], "unsupported option defaultRegistry: denoland (Wharf installs bare names from npm; name deno.land modules denoland:NAME and std modules deno:MODULE)"),

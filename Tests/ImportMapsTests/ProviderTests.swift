@@ -27,7 +27,7 @@ import Testing
         #expect(Provider.locate(host: host, path: Substring(path)) == nil)
     }
 
-    /// The layouts of src/providers/*.ts `pkgToUrl` in jspm/generator 2.5.1.
+    /// The layouts of src/providers/*.ts `pkgToUrl` in jspm/jspm's generator 2.16.3 (unchanged since jspm/generator 2.5.1).
     @Test(arguments: [
         (Provider.jspm, "https://ga.jspm.io/npm:@babel/core@7.24.0/"), (.jspmSystem, "https://ga.system.jspm.io/npm:@babel/core@7.24.0/"),
         (.unpkg, "https://unpkg.com/@babel/core@7.24.0/"), (.jsdelivr, "https://cdn.jsdelivr.net/npm/@babel/core@7.24.0/"),
