@@ -4,6 +4,19 @@ import JSON
 /// provider), `providerConfig` (what 2.16.3's providers read when generating: jspm.io's `cdnUrl`) and
 /// `defaultRegistry` (npm, the only registry Wharf resolves bare installs from).
 extension GenerateRequest {
+    /// 2.16.3's `detectDefaultProvider`: with no provider given, the one most of the input map's
+    /// `imports` point at (the first to reach that count) is the default; nil when none does.
+    static func leadingProvider(of inputMap: JSONValue) -> Provider? {
+        var counts: [(provider: Provider, count: Int)] = []
+        for (_, target) in inputMap["imports"]?.objectMembers ?? [] {
+            guard let url = target.stringValue, let provider = Provider.serving(url) else { continue }
+            if let index = counts.firstIndex(where: { $0.provider == provider }) { counts[index].count += 1 } else { counts.append((provider, 1)) }
+        }
+        var winner: (provider: Provider, count: Int)?
+        for entry in counts where entry.count > (winner?.count ?? 0) { winner = entry }
+        return winner?.provider
+    }
+
     mutating func readProviders(_ fields: [String: JSONValue]) throws(ImportMapError) {
         if let table = fields["providers"] {
             guard let members = try Self.object(table, field: "providers").objectMembers else {

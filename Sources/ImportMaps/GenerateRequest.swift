@@ -31,13 +31,15 @@ public struct GenerateRequest: Sendable {
         options.install = try Self.installs(fields["install"])
         guard !options.install.isEmpty else { throw ImportMapError(.invalid, "install names no package") }
         if let env = fields["env"] { options.env = Self.strings(env) }
-        if let provider = try Self.alias(fields, "provider", "defaultProvider") { options.provider = try Self.provider(provider) }
+        let provider = try Self.alias(fields, "provider", "defaultProvider")
+        if let provider { options.provider = try Self.provider(provider) }
         try readProviders(fields)
         options.flattenScope = Self.flag(try Self.alias(fields, "flattenScope", "flattenScopes"))
         options.integrity = Self.flag(fields["integrity"])
         options.graph = Self.flag(fields["graph"])
         options.ignore = Set(Self.strings(fields["ignore"]))
         if let input = fields["inputMap"] { options.inputMap = try Self.object(input, field: "inputMap") }
+        if provider == nil, let input = options.inputMap, let detected = Self.leadingProvider(of: input) { options.provider = detected }
         if let resolutions = fields["resolutions"] { options.resolutions = try Self.stringMap(try Self.object(resolutions, field: "resolutions")) }
         mapOnly = fields["output"]?.stringValue == "importmap"
         if let cache = fields["cache"] { options.offline = try Self.cacheMode(cache) }

@@ -85,6 +85,18 @@ public enum Provider: String, Sendable, CaseIterable {
         }
     }
 
+    /// The provider whose CDN serves the package URL `url`, as JSPM's `providerNameForUrl` tells
+    /// them apart (`https://unpkg.com/name@1.2.3/…` → unpkg); nil for any other URL.
+    public static func serving(_ url: String) -> Provider? {
+        guard url.hasPrefix("https://") else { return nil }
+        let rest = url.dropFirst(8)
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        let host = rest[..<slash].lowercased(), path = rest[slash...]
+        if host == "ga.system.jspm.io" { return Provider.jspmSystem.package(inPath: path) != nil ? .jspmSystem : nil }
+        if host == "deno.land" { return path.hasPrefix("/x/") || path.hasPrefix("/std@") ? .deno : nil }
+        return locate(host: host, path: path)?.0
+    }
+
     /// Recognises `https://ga.jspm.io/npm:name@1.2.3/…`, `https://unpkg.com/name@1.2.3/…`,
     /// `https://cdn.jsdelivr.net/npm/name@1.2.3/…` and `https://esm.sh/name@1.2.3…` (also `/v135/…`
     /// and JSPM's `/*name@1.2.3/…`). Returns the provider, the package and the file path inside it.

@@ -91,6 +91,33 @@ import WharfTestSupport
         }
     }
 
+    /// generator.ts `detectDefaultProvider` (2.16.3): with no `defaultProvider`, the provider most of
+    /// the input map's `imports` use is the default, so a new install `other` comes from unpkg as
+    /// app-lib does (unpkg's layout as in `unpkg` above; the input map's locks kept).
+    @Test func theInputMapsLeadingProviderIsTheDefault() async throws {
+        let input = try Self.expected(#"""
+        {"imports": {"app-lib": "https://unpkg.com/app-lib@1.0.0/browser.js"},
+         "scopes": {"https://unpkg.com/": {
+           "dyn": "https://unpkg.com/dyn@1.0.0/index.js",
+           "shared": "https://unpkg.com/shared@1.1.0/esm/index.js"}}}
+        """#)
+        try await Self.fixture { fixture in
+            let map = try await Self.map(fixture, ["install": .array([.string("app-lib"), .string("other")]), "inputMap": input])
+            #expect(map == (try Self.expected(#"""
+            {"imports": {
+               "app-lib": "https://unpkg.com/app-lib@1.0.0/browser.js",
+               "other": "https://unpkg.com/other@2.0.0/lib/main.js"},
+             "scopes": {"https://unpkg.com/": {
+               "dyn": "https://unpkg.com/dyn@1.0.0/index.js",
+               "shared": "https://unpkg.com/shared@1.1.0/esm/index.js"}}}
+            """#)), "\(map.serialized())")
+            // A provider given wins over the input map's (`defaultProvider || winner`).
+            #expect(try GenerateRequest(fields: ["install": .string("other"), "inputMap": input, "provider": .string("jsdelivr")]).options.provider == .jsdelivr)
+            #expect(try GenerateRequest(fields: ["install": .string("other"), "inputMap": input]).options.provider == .unpkg)
+            #expect(try GenerateRequest(fields: ["install": .string("other")]).options.provider == .jspm)
+        }
+    }
+
     /// test/providers/esmsh.test.js: `"https://esm.sh/*react@18.3.1/index.js"`; the
     /// dependencies of esm.sh packages in `scopes["https://esm.sh/"]`, each at a `*name@version`
     /// URL (test/providers/esmsh-root.test.js's input map), so shared packages are mapped once.
