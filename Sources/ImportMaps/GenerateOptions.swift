@@ -44,8 +44,9 @@ public struct GenerateOptions: Sendable {
     /// JSPM's `packageConfigs`: package URL (optionally ending in `package.json`) → the package.json
     /// to use instead of the package's own, or `null` for none.
     public var packageConfigs: [String: JSONValue] = [:]
-    /// JSPM's `fetchRetries`: further attempts after an upstream fetch fails on the way.
-    public var fetchRetries = 0
+    /// JSPM's `fetchRetries`: further attempts after an upstream fetch fails on the way; 2.16.3's
+    /// documented default is 3.
+    public var fetchRetries = 3
     /// JSPM's `typeScript`: `.ts` and `.mts` modules of every provider are traced (deno.land's
     /// always are), with type-only imports left out.
     public var typeScript = false

@@ -99,7 +99,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: .customLong("package-configs"), help: "Package URL → package.json to use instead (or null), as JSON.")
     var packageConfigs: String?
 
-    @Option(name: .customLong("fetch-retries"), help: "Fetch again this many times when an upstream fetch fails on the way.")
+    @Option(name: .customLong("fetch-retries"), help: "Fetch again this many times when an upstream fetch fails on the way (default 3).")
     var fetchRetries: String?
 
     @Option(help: "A running Wharf to ask (POST /generate); without it the local store is used.")

@@ -179,7 +179,7 @@ import Testing
     /// `fetchRetries`: a number of retries (generator.ts: "The number of fetch retries to attempt
     /// for request failures"); a query carries it as text.
     @Test func fetchRetriesIsAWholeNumber() throws {
-        #expect(try Self.request([:]).options.fetchRetries == 0)
+        #expect(try Self.request([:]).options.fetchRetries == 3)
         #expect(try Self.request(["fetchRetries": .number("3")]).options.fetchRetries == 3)
         #expect(try Self.request(["fetchRetries": .string("2")]).options.fetchRetries == 2)
         let message = "fetchRetries must be a whole number from 0 to \(GenerateRequest.maxFetchRetries)"
