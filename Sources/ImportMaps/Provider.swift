@@ -1,3 +1,5 @@
+import Foundation
+
 /// A CDN Wharf knows the package layout of: which host serves it, how a package's root URL is
 /// written, and how to recognise a package in one of its URLs.
 public enum Provider: String, Sendable, CaseIterable {
@@ -88,10 +90,9 @@ public enum Provider: String, Sendable, CaseIterable {
     /// The provider whose CDN serves the package URL `url`, as JSPM's `providerNameForUrl` tells
     /// them apart (`https://unpkg.com/name@1.2.3/…` → unpkg); nil for any other URL.
     public static func serving(_ url: String) -> Provider? {
-        guard url.hasPrefix("https://") else { return nil }
-        let rest = url.dropFirst(8)
-        guard let slash = rest.firstIndex(of: "/") else { return nil }
-        let host = rest[..<slash].lowercased(), path = rest[slash...]
+        guard let components = URLComponents(string: url), components.scheme?.lowercased() == "https",
+              let host = components.host?.lowercased() else { return nil }
+        let path = Substring(components.percentEncodedPath)
         if host == "ga.system.jspm.io" { return Provider.jspmSystem.package(inPath: path) != nil ? .jspmSystem : nil }
         if host == "deno.land" { return path.hasPrefix("/x/") || path.hasPrefix("/std@") ? .deno : nil }
         return locate(host: host, path: path)?.0
