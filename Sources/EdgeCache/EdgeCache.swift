@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import Metrics
@@ -13,7 +12,7 @@ public final class EdgeCache: Sendable {
     public let blobs: BlobStore
     let entries: Table
     let purges: PurgeLog
-    private let client: HTTPClient
+    private let client: UpstreamClient
     private let upstream: UpstreamFetch
     private let flights = Mutex<[String: Flight]>([:])
     /// The fetch tasks: each runs to its end and `drain` waits for them, so none outlives the store.
@@ -30,25 +29,19 @@ public final class EdgeCache: Sendable {
         self.purges = try PurgeLog(environment: blobs.environment)
         self.metrics = EdgeCacheMetrics(factory: metrics)
         self.logger = logger
-        var clientConfiguration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: TimeAmount(configuration.connectTimeout), read: TimeAmount(configuration.readTimeout)),
-            decompression: .disabled
-        )
-        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
-        // Upstream requests are neither traced nor logged by the client: Wharf logs their outcomes
-        // itself, and a span and a request-id logger per miss cost about 5% of a miss's CPU.
-        clientConfiguration.tracing.tracer = nil
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let client = UpstreamClient(configuration: .init(
+            connectTimeout: TimeAmount(configuration.connectTimeout), readTimeout: TimeAmount(configuration.readTimeout)
+        ))
         self.client = client
         let upstreams = configuration.upstreams, userAgent = configuration.userAgent, timeout = configuration.readTimeout
         health = UpstreamHealth(policy: configuration.health, metrics: metrics, logger: logger) { host in
             // Any answer at all (a 404 of the origin's root included) means the upstream is reachable.
             guard let origin = upstreams.origin(for: host) else { return false }
-            var request = HTTPClientRequest(url: "\(origin)/")
-            request.method = .HEAD
+            var request = UpstreamRequest(method: .HEAD, origin: origin, target: origin.basePath + "/")
             request.headers.add(name: "User-Agent", value: userAgent)
-            return (try? await client.execute(request, timeout: TimeAmount(timeout))) != nil
+            guard let response = try? await client.execute(request) else { return false }
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            return true
         }
         upstream = UpstreamFetch(
             configuration: configuration, blobs: blobs, entries: entries, client: client, metrics: self.metrics, logger: logger, health: health)
@@ -65,7 +58,7 @@ public final class EdgeCache: Sendable {
     /// Closes upstream connections; call once, after the server stopped taking requests.
     public func shutdown() async throws {
         await health.shutdown()
-        try await client.shutdown()
+        await client.shutdown()
     }
 
     // MARK: lookup

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import ModuleLexer
@@ -14,27 +13,32 @@ struct UpstreamFetch: Sendable {
     let configuration: EdgeCacheConfiguration
     let blobs: BlobStore
     let entries: Table
-    let client: HTTPClient
+    let client: UpstreamClient
     let metrics: EdgeCacheMetrics
     let logger: Logger
     let health: UpstreamHealth
 
     func upstreamURL(_ address: CacheAddress) -> String? {
+        upstreamRequest(address).map { "\($0.origin.scheme)://\($0.origin.authority)\($0.target)" }
+    }
+
+    /// The request for `address` at its host's origin, nil when the host is not allowlisted.
+    func upstreamRequest(_ address: CacheAddress) -> UpstreamRequest? {
         guard let origin = configuration.upstreams.origin(for: address.host) else { return nil }
-        return "\(origin)\(address.encodedPath)" + (address.query.map { "?\($0)" } ?? "")
+        var request = UpstreamRequest(origin: origin, target: origin.basePath + address.encodedPath + (address.query.map { "?\($0)" } ?? ""))
+        request.headers.add(name: "User-Agent", value: configuration.userAgent)
+        return request
     }
 
     /// A GET to an allowlisted upstream whose answer is not cached (requests with side effects,
     /// such as api.jspm.io's build queue). Returns the upstream's status.
     func forward(_ address: CacheAddress) async throws(EdgeCacheError) -> Int {
         guard !configuration.offline else { throw EdgeCacheError(.offlineMiss, "offline: not forwarding \(address)") }
-        guard let url = upstreamURL(address) else {
+        guard let request = upstreamRequest(address), let url = upstreamURL(address) else {
             throw EdgeCacheError(.hostNotAllowed, "host '\(address.host)' is not in the upstream allowlist")
         }
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "User-Agent", value: configuration.userAgent)
         do {
-            let response = try await client.execute(request, timeout: TimeAmount(configuration.readTimeout))
+            let response = try await client.execute(request)
             _ = try? await response.body.collect(upTo: 1 << 20)
             return Int(response.status.code)
         } catch {
@@ -51,21 +55,19 @@ struct UpstreamFetch: Sendable {
             release()
             publish(flight)
         }
-        guard let url = upstreamURL(address) else {
+        guard var request = upstreamRequest(address), let url = upstreamURL(address) else {
             settle(flight, address) { $0.fail(EdgeCacheError(.hostNotAllowed, "host '\(address.host)' is not in the upstream allowlist")) }
             return
         }
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "User-Agent", value: configuration.userAgent)
         request.headers.add(name: "Accept-Encoding", value: "identity")
         if let stale, stale.status == 200 {
             if let etag = stale.upstreamETag { request.headers.add(name: "If-None-Match", value: etag) }
             if let modified = stale.lastModified { request.headers.add(name: "If-Modified-Since", value: modified) }
         }
         let started = ContinuousClock.now
-        let response: HTTPClientResponse
+        let response: UpstreamResponse
         do {
-            response = try await client.execute(request, timeout: TimeAmount(configuration.readTimeout))
+            response = try await client.execute(request)
         } catch {
             metrics.upstreamErrors.increment()
             health.failed(address.host, error: "\(error)")
@@ -124,7 +126,7 @@ struct UpstreamFetch: Sendable {
     /// `maxRelinkedSize` is held back until it is complete: if it has root-relative specifiers, what
     /// Wharf serves is the relinked copy, so no reader may see the upstream's bytes first.
     private func receive(
-        _ response: HTTPClientResponse, address: CacheAddress, into flight: Flight, now: Double,
+        _ response: UpstreamResponse, address: CacheAddress, into flight: Flight, now: Double,
         settle: (Flight, CacheAddress, (Flight) -> Void) -> Void
     ) async throws {
         let headers = response.headers
