@@ -67,25 +67,38 @@ public final class EdgeCache: Sendable {
     /// falling back to a stale copy when the upstream fails or Wharf is offline. `offline` makes
     /// this one lookup offline (a `/generate` asking for `cache: "offline"`).
     public func lookup(_ address: CacheAddress, offline: Bool = false) async throws(EdgeCacheError) -> CacheResponse {
+        try await withCheckedContinuation { continuation in
+            lookup(address, offline: offline) { continuation.resume(returning: $0) }
+        }.get()
+    }
+
+    /// `lookup` for callers that cannot wait in a task (the server's event loops): `then` runs at
+    /// once when the store answers, else on the thread that publishes the fetch's outcome.
+    public func lookup(_ address: CacheAddress, offline: Bool = false, then: @escaping @Sendable (Result<CacheResponse, EdgeCacheError>) -> Void) {
         let now = Date().timeIntervalSince1970
         let offline = offline || configuration.offline
-        let cached = try readEntry(address.key)
+        let cached: (CacheEntry, ByteBuffer?)?
+        do throws(EdgeCacheError) {
+            cached = try readEntry(address.key)
+        } catch {
+            return then(.failure(error))
+        }
         if let (entry, preloaded) = cached, entry.isFresh(at: now) || offline {
             if entry.isFresh(at: now) { metrics.hits.increment() } else { metrics.stale.increment() }
-            return response(entry, source: entry.isFresh(at: now) ? .hit : .stale, preloaded: preloaded)
+            return then(.success(response(entry, source: entry.isFresh(at: now) ? .hit : .stale, preloaded: preloaded)))
         }
         if offline {
-            throw EdgeCacheError(.offlineMiss, "offline and not cached: \(address)")
+            return then(.failure(EdgeCacheError(.offlineMiss, "offline and not cached: \(address)")))
         }
         let stale = cached?.0
         if case .refuse(let since) = health.request(address.host) {
             // Marked down after repeated failures: answer now instead of waiting for another timeout.
             if let stale {
                 metrics.stale.increment()
-                return response(stale, source: .stale, preloaded: cached?.1)
+                return then(.success(response(stale, source: .stale, preloaded: cached?.1)))
             }
             let seconds = Int((ContinuousClock.now - since).components.seconds)
-            throw EdgeCacheError(.upstreamUnavailable, "\(address.host) is down (no answer to \(configuration.health.maxFails) attempts; marked down \(seconds)s ago, probed in the background): \(address) is not cached")
+            return then(.failure(EdgeCacheError(.upstreamUnavailable, "\(address.host) is down (no answer to \(configuration.health.maxFails) attempts; marked down \(seconds)s ago, probed in the background): \(address) is not cached")))
         }
         let (flight, leads) = flights.withLock { flights -> (Flight, Bool) in
             if let running = flights[address.key] { return (running, false) }
@@ -102,28 +115,34 @@ public final class EdgeCache: Sendable {
         } else {
             metrics.coalesced.increment()
         }
-        switch await flight.awaitHead() {
-        case .streaming(let contentType, let contentLength, let lastModified):
-            let entry = CacheEntry(
-                key: address.key, status: 200, contentType: contentType, location: nil, upstreamETag: nil,
-                lastModified: lastModified, body: nil, storedAt: now,
-                freshUntil: FreshnessPolicy.isImmutable(address) ? .infinity : now
-            )
-            let live = CacheBody.live(LiveBody(flight: flight, contentLength: contentLength))
-            return CacheResponse(entry: entry, source: leads ? .miss : .coalesced, body: live, original: live)
-        case .stored(let entry):
-            let source: CacheResponse.Source = stale != nil && entry.body == stale?.body && entry.status == stale?.status ? .revalidated : (leads ? .miss : .coalesced)
-            // Read back with its body in one snapshot. A purge may have come in between, and then
-            // the stored body is gone: look again (fetch anew) rather than stream deleted chunks.
-            guard let (current, preloaded) = try readEntry(address.key), current.body == entry.body, current.served == entry.served else {
-                return try await lookup(address, offline: offline)
+        flight.onHead { head in
+            switch head {
+            case .streaming(let contentType, let contentLength, let lastModified):
+                let entry = CacheEntry(
+                    key: address.key, status: 200, contentType: contentType, location: nil, upstreamETag: nil,
+                    lastModified: lastModified, body: nil, storedAt: now,
+                    freshUntil: FreshnessPolicy.isImmutable(address) ? .infinity : now
+                )
+                let live = CacheBody.live(LiveBody(flight: flight, contentLength: contentLength))
+                then(.success(CacheResponse(entry: entry, source: leads ? .miss : .coalesced, body: live, original: live)))
+            case .stored(let entry):
+                let source: CacheResponse.Source = stale != nil && entry.body == stale?.body && entry.status == stale?.status ? .revalidated : (leads ? .miss : .coalesced)
+                // Read back with its body in one snapshot. A purge may have come in between, and then
+                // the stored body is gone: look again (fetch anew) rather than stream deleted chunks.
+                do throws(EdgeCacheError) {
+                    guard let (current, preloaded) = try self.readEntry(address.key), current.body == entry.body, current.served == entry.served else {
+                        return self.lookup(address, offline: offline, then: then)
+                    }
+                    then(.success(self.response(current, source: source, preloaded: preloaded)))
+                } catch {
+                    then(.failure(error))
+                }
+            case .failed(let error):
+                guard let stale else { return then(.failure(error)) }
+                self.metrics.stale.increment()
+                self.logger.warning("serving stale copy", metadata: ["key": "\(address.key)", "error": "\(error.message)"])
+                then(.success(self.response(stale, source: .stale, preloaded: cached?.1)))
             }
-            return response(current, source: source, preloaded: preloaded)
-        case .failed(let error):
-            guard let stale else { throw error }
-            metrics.stale.increment()
-            logger.warning("serving stale copy", metadata: ["key": "\(address.key)", "error": "\(error.message)"])
-            return response(stale, source: .stale, preloaded: cached?.1)
         }
     }
 

@@ -17,7 +17,7 @@ enum FlightHead: Sendable {
 /// read the chunk back from the store, so memory stays at about two chunks per fetch.
 /// The decisions are `StateMachine`'s; this owner locks around them and resumes the waiters after.
 final class Flight: Sendable {
-    typealias Machine = StateMachine<CheckedContinuation<FlightHead, Never>, CheckedContinuation<ReadStep, Never>>
+    typealias Machine = StateMachine<@Sendable (FlightHead) -> Void, CheckedContinuation<ReadStep, Never>>
 
     let key: String
     private let blobs: BlobStore
@@ -47,14 +47,20 @@ final class Flight: Sendable {
     /// Runs `transition` under the lock and resumes the waiters it made ready after it.
     private func change(_ transition: (inout Machine) -> Machine.Wake) {
         let wake = machine.withLock { transition(&$0) }
-        for (waiter, head) in wake.heads { waiter.resume(returning: head) }
+        for (waiter, head) in wake.heads { waiter(head) }
         for (reader, step) in wake.readers { reader.resume(returning: step) }
     }
 
     // MARK: consumer side (requests)
 
+    /// Calls `waiter` with the head once there is one (at once when there is), on the thread
+    /// that publishes it: the hot path takes it back to its event loop, a task resumes.
+    func onHead(_ waiter: @escaping @Sendable (FlightHead) -> Void) {
+        change { $0.awaitHead(waiter) }
+    }
+
     func awaitHead() async -> FlightHead {
-        await withCheckedContinuation { waiter in change { $0.awaitHead(waiter) } }
+        await withCheckedContinuation { continuation in onHead { continuation.resume(returning: $0) } }
     }
 
     /// The bytes at `offset` onward that are available now (waiting for them when none are), or

@@ -86,6 +86,19 @@ final class ConnectionDeadlinesHandler: ChannelDuplexHandler, RemovableChannelHa
         lastActivity = .now()
     }
 
+    /// The hot path took a request in front of this handler and looks it up: it is in flight.
+    func requestTaken() {
+        inFlight += 1
+        awaitingHead = false
+        headStarted = nil
+    }
+
+    /// The taken request was answered, or handed on (then the decoder brings its head here anew).
+    func takenRequestEnded(answered: Bool) {
+        inFlight = max(0, inFlight - 1)
+        if answered { requestAnsweredBefore() }
+    }
+
     /// Bytes came from the client (told by `ByteWatcher`, or by `HotPathHandler` in front of it all).
     func bytesArrived() {
         let now = NIODeadline.now()

@@ -30,6 +30,13 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var slot: HotCounters.Slot?
     private let deadlines: ConnectionDeadlinesHandler
     private let accessLog: Logger?
+    /// Looks up `/cdn/` requests the hot cache does not hold; nil: they all go to the routes.
+    private let lookups: CDNHotLookup?
+    /// A request of this connection is being looked up: what arrives meanwhile waits in `pending`.
+    private var lookingUp = false
+    /// Events that came while looking up, passed on after the answer (they may end the input).
+    private var heldEvents: [Any] = []
+    private var context: ChannelHandlerContext?
     /// Bytes of a head not complete yet.
     private var pending: ByteBuffer?
     /// Off for the rest of the connection: every byte goes to the decoder.
@@ -47,7 +54,8 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     static let maxHeadSize = 16 << 10
 
-    init(cache: HotCache, counters: HotCounters, deadlines: ConnectionDeadlinesHandler, accessLog: Logger?) {
+    init(cache: HotCache, counters: HotCounters, deadlines: ConnectionDeadlinesHandler, accessLog: Logger?, lookups: CDNHotLookup?) {
+        self.lookups = lookups
         self.cache = cache
         self.counters = counters
         self.deadlines = deadlines
@@ -55,6 +63,7 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         slot = counters.slot(for: context.eventLoop)
         allocator = context.channel.allocator
         isWritable = context.channel.isWritable
@@ -77,6 +86,18 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
             buffered.writeBuffer(&input)
             input = buffered
         }
+        if lookingUp {
+            pending = input
+            // A client that sends on and on while its request is looked up waits to be read.
+            if input.readableBytes > Self.maxHeadSize { context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in } }
+            return
+        }
+        process(input, context: context)
+    }
+
+    /// Answers or hands on every whole head in `input`, up to a lookup; keeps the rest in `pending`.
+    private func process(_ input: ByteBuffer, context: ChannelHandlerContext) {
+        var input = input
         while input.readableBytes > 0 {
             switch RequestHead.parse(input) {
             case .incomplete:
@@ -87,8 +108,12 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return passAll(input, context: context)
             case .head(let head):
                 let bytes = input.readSlice(length: head.length)!
-                if handedOn == 0, head.isHotCandidate, isWritable, let entry = cache.lookup(head.target(in: bytes)) {
+                let target = head.target(in: bytes)
+                if handedOn == 0, head.isHotCandidate, isWritable, let entry = cache.lookup(target) {
                     answer(head, bytes: bytes, with: entry, context: context)
+                } else if handedOn == 0, head.isHotCandidate, isWritable, let lookups, let address = lookups.address(of: String(buffer: target)) {
+                    if input.readableBytes > 0 { pending = input }
+                    return lookUp(address, head: head, bytes: bytes, lookups: lookups, context: context)
                 } else {
                     handedOn += 1
                     handedOnSinceReadComplete = true
@@ -96,6 +121,47 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
                 }
             }
         }
+    }
+
+    private func lookUp(_ address: CacheAddress, head: RequestHead, bytes: ByteBuffer, lookups: CDNHotLookup, context: ChannelHandlerContext) {
+        lookingUp = true
+        deadlines.requestTaken()
+        let loop = context.eventLoop
+        let this = NIOLoopBound(self, eventLoop: loop)
+        lookups.lookup(address, target: String(buffer: head.target(in: bytes)), connection: ObjectIdentifier(context.channel)) { outcome in
+            if loop.inEventLoop {
+                this.value.lookedUp(outcome, head: head, bytes: bytes)
+            } else {
+                loop.execute { this.value.lookedUp(outcome, head: head, bytes: bytes) }
+            }
+        }
+    }
+
+    /// Answers or hands on the looked-up request, then goes on with what came meanwhile.
+    private func lookedUp(_ outcome: CDNHotLookup.Outcome, head: RequestHead, bytes: ByteBuffer) {
+        lookingUp = false
+        guard let context, context.channel.isActive else { return }
+        switch outcome {
+        case .answer(let entry):
+            deadlines.takenRequestEnded(answered: true)
+            answer(head, bytes: bytes, with: entry, context: context)
+        case .handOn:
+            deadlines.takenRequestEnded(answered: false)
+            handedOn += 1
+            handedOnSinceReadComplete = true
+            context.fireChannelRead(wrapInboundOut(bytes))
+        }
+        if let rest = pending {
+            pending = nil
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            process(rest, context: context)
+        }
+        if !lookingUp {
+            let events = heldEvents
+            heldEvents = []
+            for event in events { userInboundEventTriggered(context: context, event: event) }
+        }
+        channelReadComplete(context: context)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -109,16 +175,19 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if lookingUp { return heldEvents.append(event) }
         handOnPending(context)
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        lookups?.handOff.drop(connection: ObjectIdentifier(context.channel))
         handOnPending(context)
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
         handOnPending(context)
     }
 
@@ -203,8 +272,8 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
         typealias OutboundOut = HTTPResponsePart
         private let hot: HotPathHandler
 
-        init(cache: HotCache, counters: HotCounters, deadlines: ConnectionDeadlinesHandler, accessLog: Logger?) {
-            hot = HotPathHandler(cache: cache, counters: counters, deadlines: deadlines, accessLog: accessLog)
+        init(cache: HotCache, counters: HotCounters, deadlines: ConnectionDeadlinesHandler, accessLog: Logger?, lookups: CDNHotLookup?) {
+            hot = HotPathHandler(cache: cache, counters: counters, deadlines: deadlines, accessLog: accessLog, lookups: lookups)
         }
 
         func handlerAdded(context: ChannelHandlerContext) {

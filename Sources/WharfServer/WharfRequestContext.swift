@@ -13,6 +13,9 @@ struct WharfRequestContext: RequestContext {
         channel = source.channel
     }
 
+    /// The connection, to find what `HotPathHandler` looked up for its request (`CDNHotLookup`).
+    var connection: ObjectIdentifier { ObjectIdentifier(channel) }
+
     /// The peer of the connection (a proxy's address when Wharf is behind one).
     var peerAddress: SocketAddress? { channel.remoteAddress }
 

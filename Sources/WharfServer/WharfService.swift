@@ -71,7 +71,8 @@ public struct WharfService: Sendable {
         router.middlewares.add(AccessLogMiddleware(logger: logger, metrics: metrics, writesLog: configuration.accessLog))
         router.middlewares.add(NotFoundMiddleware())
         router.middlewares.add(DomainErrorMiddleware())
-        router.middlewares.add(CDNRoutes(cache: cache, urls: urls, files: files, logger: logger))
+        let lookups = CDNHotLookup(cache: cache, hot: hot)
+        router.middlewares.add(CDNRoutes(cache: cache, urls: urls, files: files, logger: logger, handOff: lookups.handOff))
         router.middlewares.add(EikRoutes(registry: components.eik, authenticator: authenticator, files: files))
         router.middlewares.add(JSRFileRoutes(registry: jsr, files: files))
         OperationsRoutes(cache: cache, metrics: metrics, hot: hot).register(on: router)
@@ -92,7 +93,7 @@ public struct WharfService: Sendable {
         let app = Application(
             router: router,
             server: .http1(configuration: .init(
-                additionalChannelHandlers: Self.channelHandlers(configuration, hot: hot, metrics: metrics, accessLog: accessLog)
+                additionalChannelHandlers: Self.channelHandlers(configuration, hot: hot, metrics: metrics, accessLog: accessLog, lookups: lookups)
             )),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil),
             onServerRunning: { channel in
@@ -116,13 +117,13 @@ public struct WharfService: Sendable {
     /// Each connection's handlers after HTTP decoding; when the hot cache is on, first the watcher
     /// that puts `HotPathHandler` in front of the decoder.
     private static func channelHandlers(
-        _ configuration: WharfConfiguration, hot: HotCache, metrics: ServerMetrics, accessLog: Logger?
+        _ configuration: WharfConfiguration, hot: HotCache, metrics: ServerMetrics, accessLog: Logger?, lookups: CDNHotLookup
     ) -> [any RemovableChannelHandler] {
         let deadlines = ConnectionDeadlinesHandler(
             headerTimeout: TimeAmount(configuration.headerTimeout), idleTimeout: TimeAmount(configuration.idleTimeout), bytesReportedByHotPath: hot.isEnabled
         )
         let rest: [any RemovableChannelHandler] = [ExpectContinueHandler(), ClientGoneHandler(), deadlines]
         guard hot.isEnabled else { return rest }
-        return [HotPathHandler.ResponseWatcher(cache: hot, counters: metrics.hot, deadlines: deadlines, accessLog: accessLog)] + rest
+        return [HotPathHandler.ResponseWatcher(cache: hot, counters: metrics.hot, deadlines: deadlines, accessLog: accessLog, lookups: lookups)] + rest
     }
 }

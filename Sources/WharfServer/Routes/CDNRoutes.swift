@@ -16,6 +16,8 @@ struct CDNRoutes: RouterMiddleware {
     let files: StoredFileResponse
     /// The access log's logger: a streamed answer cut by its upstream is recorded there.
     let logger: Logger
+    /// What the hot path already looked up for a request it handed on.
+    let handOff: CDNHotLookup.HandOff
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -27,7 +29,14 @@ struct CDNRoutes: RouterMiddleware {
         }
         let address = try CacheAddress.parse(path.dropFirst(WharfURLs.cdnPrefix.count), query: request.uri.query, upstreams: cache.configuration.upstreams)
         let generation = files.hot.generation
-        let answer = try await cache.lookup(address)
+        // A request the hot path looked up and handed on is answered from that outcome, never
+        // looked up (or fetched) again. Its body is never one preloaded chunk, so it never fills.
+        let answer: CacheResponse
+        if let looked = handOff.take(target: request.head.path ?? "", connection: context.connection) {
+            answer = try looked.get()
+        } else {
+            answer = try await cache.lookup(address)
+        }
         return respond(answer, to: request, address: address, generation: generation)
     }
 
