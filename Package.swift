@@ -144,7 +144,10 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ImportMapsTests", dependencies: ["ImportMaps", "JSON", "WharfServer", "WharfTestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "ModuleLexerTests", dependencies: ["ModuleLexer"]),
-        .testTarget(name: "EdgeCacheTests", dependencies: ["EdgeCache", "Storage", "WharfTestSupport", .product(name: "Hummingbird", package: "hummingbird")]),
+        .testTarget(name: "EdgeCacheTests", dependencies: [
+            "EdgeCache", "Storage", "WharfTestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         .testTarget(
             name: "WharfServerTests",
             dependencies: [

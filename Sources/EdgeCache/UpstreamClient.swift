@@ -60,6 +60,8 @@ final class UpstreamClient: Sendable {
         var idleTimeout: TimeAmount = .seconds(60)
         /// Idle connections kept per origin and event loop.
         var maxIdlePerOrigin = 32
+        /// How https origins are verified: the system's trust roots unless told otherwise (tests).
+        var tls = TLSConfiguration.makeClientConfiguration()
     }
 
     struct PoolKey: Hashable, Sendable {
@@ -81,17 +83,17 @@ final class UpstreamClient: Sendable {
         for loop in group.makeIterator() { pools[ObjectIdentifier(loop)] = .makeBoxSendingValue(Pool(), eventLoop: loop) }
         self.pools = pools
         do {
-            tls = .success(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            tls = .success(try NIOSSLContext(configuration: configuration.tls))
         } catch {
             tls = .failure(.tls("\(error)"))
         }
     }
 
-    /// Sends `request` on a kept-alive connection of an event loop (the caller's, when it runs on
-    /// one) and returns once the status line and fields arrived. Cancelling the task closes the
-    /// connection.
-    func execute(_ request: UpstreamRequest) async throws(UpstreamClientError) -> UpstreamResponse {
-        let loop = group.any()
+    /// Sends `request` on a kept-alive connection of `loop` (by default the caller's event loop
+    /// when it runs on one, else the next) and returns once the status line and fields arrived.
+    /// Cancelling the task closes the connection.
+    func execute(_ request: UpstreamRequest, on loop: (any EventLoop)? = nil) async throws(UpstreamClientError) -> UpstreamResponse {
+        let loop = loop ?? group.any()
         let promise = loop.makePromise(of: UpstreamResponse.self)
         let handle = ConnectionHandle()
         do {
