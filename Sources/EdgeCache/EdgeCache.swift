@@ -108,10 +108,7 @@ public final class EdgeCache: Sendable {
         }
         if leads {
             metrics.misses.increment()
-            fetches.start {
-                await self.upstream.run(address, into: flight, stale: stale) { self.release(flight, address) }
-                self.release(flight, address)
-            }
+            upstream.start(address, into: flight, stale: stale, work: fetches) { self.release(flight, address) }
         } else {
             metrics.coalesced.increment()
         }

@@ -17,6 +17,11 @@ public struct UpstreamBody: AsyncSequence, Sendable {
         public mutating func next() async throws -> ByteBuffer? { try await storage.next() }
     }
 
+    /// The whole body when it arrived with the head (see `UpstreamConnection`) and is at most
+    /// `limit` bytes, taken at once; nil when it is still arriving or larger (then read it as a
+    /// sequence: nothing was taken).
+    public func takeWhole(upTo limit: Int) -> ByteBuffer? { storage.takeWhole(upTo: limit) }
+
     /// Every remaining byte, refused past `limit`.
     public func collect(upTo limit: Int) async throws -> ByteBuffer {
         var all = ByteBuffer()
@@ -79,6 +84,20 @@ public struct UpstreamBody: AsyncSequence, Sendable {
                 return state.waiter
             }
             if let error { waiter?.resume(throwing: error) } else { waiter?.resume(returning: nil) }
+        }
+
+        /// The whole body when it already ended well (it came with the head) and is at most
+        /// `limit` bytes, taken at once; nil (and nothing taken) otherwise.
+        func takeWhole(upTo limit: Int) -> ByteBuffer? {
+            state.withLock { state -> ByteBuffer? in
+                guard state.ended, state.error == nil, state.waiter == nil, state.buffered <= limit else { return nil }
+                var whole = ByteBuffer()
+                for index in state.first..<state.parts.count { whole.writeImmutableBuffer(state.parts[index]) }
+                state.parts = []
+                state.first = 0
+                state.buffered = 0
+                return whole
+            }
         }
 
         func next() async throws -> ByteBuffer? {

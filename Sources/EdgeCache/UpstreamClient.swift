@@ -93,19 +93,12 @@ final class UpstreamClient: Sendable {
     /// when it runs on one, else the next) and returns once the status line and fields arrived.
     /// Cancelling the task closes the connection.
     func execute(_ request: UpstreamRequest, on loop: (any EventLoop)? = nil) async throws(UpstreamClientError) -> UpstreamResponse {
-        let loop = loop ?? group.any()
-        let promise = loop.makePromise(of: UpstreamResponse.self)
-        let handle = ConnectionHandle()
+        let (response, cancel) = execute(request, on: loop ?? group.any())
         do {
             return try await withTaskCancellationHandler {
-                loop.execute { self.start(request, on: loop, handle: handle, promise: promise) }
-                return try await promise.futureResult.get()
+                try await response.get()
             } onCancel: {
-                loop.execute {
-                    handle.cancelled = true
-                    handle.connection?.close()
-                    promise.fail(UpstreamClientError.cancelled)
-                }
+                cancel()
             }
         } catch let error as UpstreamClientError {
             throw error
@@ -113,6 +106,29 @@ final class UpstreamClient: Sendable {
             throw .transport("\(error)")
         }
     }
+
+    /// The same for callers that do not wait in a task: the response is fulfilled on `loop`
+    /// (with the whole body already in it when it came with the head); `cancel` closes the
+    /// connection and fails what is still to come.
+    func execute(_ request: UpstreamRequest, on loop: any EventLoop) -> (response: EventLoopFuture<UpstreamResponse>, cancel: @Sendable () -> Void) {
+        let promise = loop.makePromise(of: UpstreamResponse.self)
+        let handle = ConnectionHandle()
+        if loop.inEventLoop {
+            start(request, on: loop, handle: handle, promise: promise)
+        } else {
+            loop.execute { self.start(request, on: loop, handle: handle, promise: promise) }
+        }
+        return (promise.futureResult, {
+            loop.execute {
+                handle.cancelled = true
+                handle.connection?.close()
+                promise.fail(UpstreamClientError.cancelled)
+            }
+        })
+    }
+
+    /// The event loop a request should run on: the caller's when it runs on one.
+    func nextLoop() -> any EventLoop { group.any() }
 
     /// Closes every idle connection; requests after this fail.
     func shutdown() async {
@@ -132,6 +148,8 @@ final class UpstreamClient: Sendable {
     }
 
     private func start(_ request: UpstreamRequest, on loop: any EventLoop, handle: ConnectionHandle, promise: EventLoopPromise<UpstreamResponse>) {
+        // Once the head is out, the connection is the body's (or the pool's): cancelling no longer touches it.
+        promise.futureResult.assumeIsolated().whenComplete { _ in handle.connection = nil }
         guard !isShutDown.load(ordering: .relaxed), let pool = pools[ObjectIdentifier(loop)]?.value else {
             return promise.fail(UpstreamClientError.shutDown)
         }

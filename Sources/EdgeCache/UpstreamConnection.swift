@@ -12,7 +12,9 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     private enum State {
         case idle
         case waitingHead(EventLoopPromise<UpstreamResponse>, isHEAD: Bool)
-        case body(UpstreamBody.Storage, keepAlive: Bool)
+        /// The head arrived; its promise is kept until the end of the read it came in, so a body
+        /// that came along with it is there whole (`UpstreamBody.takeWhole`) when it is fulfilled.
+        case body(UpstreamBody.Storage, keepAlive: Bool, head: (EventLoopPromise<UpstreamResponse>, UpstreamResponse)?)
         case closed
     }
 
@@ -69,11 +71,11 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
                 resume: { loop.execute { this.value.resumeReading() } },
                 abandon: { loop.execute { this.value.close() } }
             )
-            state = .body(storage, keepAlive: head.isKeepAlive)
-            promise.succeed(UpstreamResponse(status: head.status, headers: head.headers, body: UpstreamBody(storage: storage)))
-        case (.body(let part), .body(let storage, _)):
+            let response = UpstreamResponse(status: head.status, headers: head.headers, body: UpstreamBody(storage: storage))
+            state = .body(storage, keepAlive: head.isKeepAlive, head: (promise, response))
+        case (.body(let part), .body(let storage, _, _)):
             paused = !storage.yield(part)
-        case (.end, .body(let storage, let keepAlive)):
+        case (.end, .body(let storage, let keepAlive, let head)):
             storage.finish()
             if keepAlive {
                 state = .idle
@@ -82,6 +84,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
                 state = .closed
                 context.close(promise: nil)
             }
+            head?.0.succeed(head!.1)
         case (.end, .waitingHead):
             break  // the end of an interim answer
         default:
@@ -90,6 +93,10 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        if case .body(let storage, let keepAlive, let head?) = state {
+            state = .body(storage, keepAlive: keepAlive, head: nil)
+            head.0.succeed(head.1)
+        }
         switch state {
         case .waitingHead: readMore()
         case .body where !paused: readMore()
@@ -131,7 +138,9 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         state = .closed
         switch previous {
         case .waitingHead(let promise, _): promise.fail(error)
-        case .body(let storage, _): storage.finish(error)
+        case .body(let storage, _, let head):
+            storage.finish(error)
+            head?.0.fail(error)
         case .idle, .closed: break
         }
         if case .closed = previous { return }

@@ -47,17 +47,19 @@ struct UpstreamFetch: Sendable {
     }
 
 
-    /// Runs one upstream request for `flight` and stores what it yields. `release` takes the flight
-    /// out of the joinable set; it runs before the outcome is published, so a request that arrives
-    /// after the outcome reads the store instead of joining a finished fetch.
-    func run(_ address: CacheAddress, into flight: Flight, stale: CacheEntry?, release: () -> Void) async {
-        func settle(_ flight: Flight, _ address: CacheAddress, _ publish: (Flight) -> Void) {
+    /// Starts one upstream request for `flight` on an event loop (the caller's, when it runs on
+    /// one). A 200 whose whole body came with its head, small enough to be held, is stored right
+    /// there in one transaction, with no task at all (most module misses); any other answer goes on
+    /// in a task of `work` (`handle`). `release` takes the flight out of the joinable set; it runs
+    /// before the outcome is published, so a request that arrives after the outcome reads the
+    /// store instead of joining a finished fetch.
+    func start(_ address: CacheAddress, into flight: Flight, stale: CacheEntry?, work: TaskSet, release: @escaping @Sendable () -> Void) {
+        let settle: Settle = { publish in
             release()
             publish(flight)
         }
         guard var request = upstreamRequest(address), let url = upstreamURL(address) else {
-            settle(flight, address) { $0.fail(EdgeCacheError(.hostNotAllowed, "host '\(address.host)' is not in the upstream allowlist")) }
-            return
+            return settle { $0.fail(EdgeCacheError(.hostNotAllowed, "host '\(address.host)' is not in the upstream allowlist")) }
         }
         request.headers.add(name: "Accept-Encoding", value: "identity")
         if let stale, stale.status == 200 {
@@ -65,18 +67,86 @@ struct UpstreamFetch: Sendable {
             if let modified = stale.lastModified { request.headers.add(name: "If-Modified-Since", value: modified) }
         }
         let started = ContinuousClock.now
-        let response: UpstreamResponse
-        do {
-            response = try await client.execute(request)
-        } catch {
-            metrics.upstreamErrors.increment()
-            health.failed(address.host, error: "\(error)")
-            settle(flight, address) { $0.fail(EdgeCacheError(.upstreamUnavailable, "could not fetch \(address) from \(url): \(error)")) }
-            return
+        let (answer, cancel) = client.execute(request, on: client.nextLoop())
+        guard let id = work.begin(cancel: cancel) else {
+            cancel()
+            return settle { $0.fail(EdgeCacheError(.upstreamUnavailable, "not fetching \(address): Wharf is shutting down")) }
         }
-        health.answered(address.host)
-        metrics.upstreamLatency.record(duration: ContinuousClock.now - started)
-        let now = Date().timeIntervalSince1970
+        answer.whenComplete { result in
+            switch result {
+            case .failure(let error):
+                metrics.upstreamErrors.increment()
+                health.failed(address.host, error: "\(error)")
+                settle { $0.fail(EdgeCacheError(.upstreamUnavailable, "could not fetch \(address) from \(url): \(error)")) }
+                work.end(id)
+            case .success(let response):
+                health.answered(address.host)
+                metrics.upstreamLatency.record(duration: ContinuousClock.now - started)
+                let now = Date().timeIntervalSince1970
+                if response.status == .ok, let (entry, body) = whole(response, address: address, now: now) {
+                    store(entry, body: body) { stored in
+                        switch stored {
+                        case .success(let entry): settle { $0.publish(.stored(entry)) }
+                        case .failure(let error): settle { $0.fail(EdgeCacheError(.storage, "storing \(address) failed: \(error)")) }
+                        }
+                        work.end(id)
+                    }
+                } else {
+                    work.start {
+                        await handle(response, address: address, url: url, into: flight, stale: stale, now: now, settle: settle)
+                        release()
+                    }
+                    work.end(id)
+                }
+            }
+        }
+    }
+
+    /// Publishes an outcome: takes the flight out of the joinable set, then tells its readers.
+    typealias Settle = @Sendable ((Flight) -> Void) -> Void
+
+    /// The entry and bodies of a 200 whose body came whole with its head, when it is one Wharf holds
+    /// back (see `receive`) and fits one chunk; nil: read it as it arrives.
+    private func whole(_ response: UpstreamResponse, address: CacheAddress, now: Double) -> (CacheEntry, NewBody)? {
+        let headers = response.headers
+        let (contentType, lastModified) = describe(headers, address: address, now: now)
+        let coding = headers.first(name: "content-encoding").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard coding.isEmpty || coding == "identity", MediaType.isJavaScript(contentType) else { return nil }
+        let expected = headers.first(name: "content-length").flatMap(Int.init)
+        let limit = min(configuration.maxRelinkedSize, blobs.chunkSize, configuration.maxObjectSize)
+        // The decoder ended the body at its Content-Length, so a whole body always matches it.
+        guard (expected ?? 0) <= limit, let bytes = response.body.takeWhole(upTo: limit) else { return nil }
+        let entry = entry200(headers, contentType: contentType, lastModified: lastModified, address: address, now: now)
+        return (entry, held(Array(bytes.readableBytesView), address: address))
+    }
+
+    /// The type and validator a 200 is stored with: the upstream's, else the path's type and now.
+    private func describe(_ headers: HTTPHeaders, address: CacheAddress, now: Double) -> (contentType: String, lastModified: String) {
+        var contentType = headers.first(name: "content-type") ?? ""
+        if contentType.isEmpty || contentType.hasPrefix("application/octet-stream") { contentType = MediaType.forPath(address.path) }
+        return (contentType, headers.first(name: "last-modified") ?? HTTPDate.format(now))
+    }
+
+    private func entry200(_ headers: HTTPHeaders, contentType: String, lastModified: String, address: CacheAddress, now: Double) -> CacheEntry {
+        CacheEntry(
+            key: address.key, status: 200, contentType: contentType, location: nil,
+            upstreamETag: headers.first(name: "etag"), lastModified: lastModified,
+            body: nil, storedAt: now, freshUntil: freshness(for: address, headers: headers, now: now)
+        )
+    }
+
+    /// A held module's bodies, written with its entry: the upstream's bytes, and the relinked copy
+    /// Wharf serves when the module has root-relative specifiers.
+    private func held(_ bytes: [UInt8], address: CacheAddress) -> NewBody {
+        let relinked = RootRelativeSpecifiers.relativize(bytes, modulePath: address.encodedPath)
+        return .prepared(blobs.prepare(bytes), served: relinked.map { blobs.prepare($0) })
+    }
+
+    /// The rest of a fetch whose answer is not a whole held module: streams, revalidations,
+    /// redirects, negative answers and failures, in a task.
+    private func handle(
+        _ response: UpstreamResponse, address: CacheAddress, url: String, into flight: Flight, stale: CacheEntry?, now: Double, settle: Settle
+    ) async {
         let status = Int(response.status.code)
         let headers = response.headers
         do {
@@ -91,7 +161,7 @@ struct UpstreamFetch: Sendable {
                 if let etag = headers.first(name: "etag") { entry.upstreamETag = etag }
                 metrics.revalidated.increment()
                 try await store(entry, body: .kept)
-                settle(flight, address) { $0.publish(.stored(entry)) }
+                settle { $0.publish(.stored(entry)) }
             case 301, 302, 303, 307, 308:
                 _ = try? await response.body.collect(upTo: 1 << 20)
                 let location = try redirectTarget(headers.first(name: "location"), from: url, address: address)
@@ -100,7 +170,7 @@ struct UpstreamFetch: Sendable {
                     body: nil, storedAt: now, freshUntil: freshness(for: address, headers: headers, now: now)
                 )
                 try await store(entry, body: .none)
-                settle(flight, address) { $0.publish(.stored(entry)) }
+                settle { $0.publish(.stored(entry)) }
             case 404, 410:
                 _ = try? await response.body.collect(upTo: 1 << 20)
                 let entry = CacheEntry(
@@ -108,16 +178,16 @@ struct UpstreamFetch: Sendable {
                     body: nil, storedAt: now, freshUntil: now + configuration.freshness.negativeLifetime / .seconds(1)
                 )
                 try await store(entry, body: .none)
-                settle(flight, address) { $0.publish(.stored(entry)) }
+                settle { $0.publish(.stored(entry)) }
             default:
                 _ = try? await response.body.collect(upTo: 1 << 20)
                 metrics.upstreamErrors.increment()
-                settle(flight, address) { $0.fail(EdgeCacheError(.upstreamStatus(status), "\(url) answered \(status)")) }
+                settle { $0.fail(EdgeCacheError(.upstreamStatus(status), "\(url) answered \(status)")) }
             }
         } catch let error as EdgeCacheError {
-            settle(flight, address) { $0.fail(error) }
+            settle { $0.fail(error) }
         } catch {
-            settle(flight, address) { $0.fail(EdgeCacheError(.storage, "storing \(address) failed: \(error)")) }
+            settle { $0.fail(EdgeCacheError(.storage, "storing \(address) failed: \(error)")) }
         }
     }
 
@@ -127,7 +197,7 @@ struct UpstreamFetch: Sendable {
     /// Wharf serves is the relinked copy, so no reader may see the upstream's bytes first.
     private func receive(
         _ response: UpstreamResponse, address: CacheAddress, into flight: Flight, now: Double,
-        settle: (Flight, CacheAddress, (Flight) -> Void) -> Void
+        settle: Settle
     ) async throws {
         let headers = response.headers
         let limit = configuration.maxObjectSize
@@ -141,9 +211,7 @@ struct UpstreamFetch: Sendable {
         if let coding, !ContentDecoding.canDecode(coding) {
             throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream answered Content-Encoding: \(coding), which Wharf cannot decode; not stored")
         }
-        var contentType = headers.first(name: "content-type") ?? ""
-        if contentType.isEmpty || contentType.hasPrefix("application/octet-stream") { contentType = MediaType.forPath(address.path) }
-        let lastModified = headers.first(name: "last-modified") ?? HTTPDate.format(now)
+        let (contentType, lastModified) = describe(headers, address: address, now: now)
         let writer = blobs.makeWriter()
         var servedWriter: BlobWriter? = nil
         flight.begin(pendingID: writer.id)
@@ -227,15 +295,10 @@ struct UpstreamFetch: Sendable {
             }
             // Cancelled by a drain that ran out of time: whatever arrived may be short of the end.
             try Task.checkCancellation()
-            let entry = CacheEntry(
-                key: address.key, status: 200, contentType: contentType, location: nil,
-                upstreamETag: headers.first(name: "etag"), lastModified: lastModified,
-                body: nil, storedAt: now, freshUntil: freshness(for: address, headers: headers, now: now)
-            )
+            let entry = entry200(headers, contentType: contentType, lastModified: lastModified, address: address, now: now)
             if deferred, let held {
-                let relinked = RootRelativeSpecifiers.relativize(held, modulePath: address.encodedPath)
-                let stored = try await store(entry, body: .prepared(blobs.prepare(held), served: relinked.map { blobs.prepare($0) }))
-                settle(flight, address) { $0.publish(.stored(stored)) }
+                let stored = try await store(entry, body: self.held(held, address: address))
+                settle { $0.publish(.stored(stored)) }
                 return
             }
             let finished = try await writer.finish()
@@ -249,9 +312,9 @@ struct UpstreamFetch: Sendable {
             }
             let stored = try await store(entry, body: .streamed(finished, served: served))
             if held != nil {
-                settle(flight, address) { $0.publish(.stored(stored)) }
+                settle { $0.publish(.stored(stored)) }
             } else {
-                settle(flight, address) { $0.finish(stored.body!) }
+                settle { $0.finish(stored.body!) }
             }
         } catch let error as EdgeCacheError {
             await writer.abort()
@@ -314,12 +377,11 @@ struct UpstreamFetch: Sendable {
     }
 
     /// Writes `entry` with `body` and releases the bodies it replaces, in one transaction: the
-    /// record is the commit point.
-    @discardableResult
-    private func store(_ entry: CacheEntry, body: NewBody) async throws -> CacheEntry {
+    /// record is the commit point. `then` runs on the store's writer once it committed.
+    private func store(_ entry: CacheEntry, body: NewBody, then: @escaping @Sendable (Result<CacheEntry, any Error>) -> Void) {
         let key = StoreKey.make(entry.key)
         let blobs = blobs, entries = entries
-        return try await blobs.environment.write { txn in
+        blobs.environment.write({ txn in
             var entry = entry
             let old = try txn.withValue(entries, key: key, CacheEntry.decode)
             switch body {
@@ -340,6 +402,13 @@ struct UpstreamFetch: Sendable {
             }
             try txn.put(entries, key: key, value: entry.encoded())
             return entry
+        }, then: then)
+    }
+
+    @discardableResult
+    private func store(_ entry: CacheEntry, body: NewBody) async throws -> CacheEntry {
+        try await withCheckedThrowingContinuation { continuation in
+            store(entry, body: body) { continuation.resume(with: $0) }
         }
     }
 }

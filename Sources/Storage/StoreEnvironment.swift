@@ -150,13 +150,22 @@ public final class StoreEnvironment: @unchecked Sendable {
     /// transaction, so one that throws leaves the others whole, under one commit and one disk flush.
     public func write<T: Sendable>(durable: Bool = false, _ body: @escaping @Sendable (borrowing WriteTransaction) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let value = ValueBox<T>()
-            queued.enqueue(QueuedWrite(
-                durable: durable,
-                run: { txn in value.value = try body(txn) },
-                finish: { outcome in continuation.resume(with: outcome.map { value.value! }) }
-            )) { writer.async { self.commitQueued() } }
+            write(durable: durable, body) { continuation.resume(with: $0) }
         }
+    }
+
+    /// `write` for callers that do not wait in a task (the edge cache's event-loop fetches): `then`
+    /// runs on the writer queue once the commit is done; keep it short.
+    public func write<T: Sendable>(
+        durable: Bool = false, _ body: @escaping @Sendable (borrowing WriteTransaction) throws -> T,
+        then: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        let value = ValueBox<T>()
+        queued.enqueue(QueuedWrite(
+            durable: durable,
+            run: { txn in value.value = try body(txn) },
+            finish: { outcome in then(outcome.map { value.value! }) }
+        )) { writer.async { self.commitQueued() } }
     }
 
     /// The synchronous form, for start-up and command-line tools; never call it from the writer.
