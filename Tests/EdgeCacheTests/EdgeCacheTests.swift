@@ -113,6 +113,29 @@ import WharfTestSupport
         }
     }
 
+    /// Chunked, no Content-Length, head and body in one write: the whole body is there when the
+    /// head is, yet it is larger than a chunk, so it takes the writer's path, every byte of it.
+    @Test func aWholeChunkedModuleLargerThanAChunkIsStoredWhole() async throws {
+        let large = Array(("export const text = \"" + String(repeating: "y", count: 10_000) + "\";\n").utf8)
+        let answer = Array("HTTP/1.1 200 OK\r\nContent-Type: text/javascript\r\nTransfer-Encoding: chunked\r\n\r\n\(String(large.count, radix: 16))\r\n".utf8) + large + Array("\r\n0\r\n\r\n".utf8)
+        let origin = try await RawOrigin.start { _, _ in .reply(answer) }
+        let directory = TemporaryDirectory("edge-cache-chunked")
+        let environment = try StoreEnvironment(path: directory.path, options: StoreOptions(chunkSize: 4096))
+        let configuration = EdgeCacheConfiguration(upstreams: UpstreamSet(["ga.jspm.io": Origin("http://127.0.0.1:\(origin.port)")!]))
+        let cache = try EdgeCache(blobs: try BlobStore(environment: environment), configuration: configuration, metrics: NOOPMetricsHandler.instance, logger: Logger(label: "test"))
+        let address = try CacheAddress.parse("ga.jspm.io/npm:a@1.0.0/chunked.js", query: nil, upstreams: configuration.upstreams)
+        let first = try await cache.lookup(address)
+        #expect(first.source == .miss)
+        #expect(try await bytes(first, cache) == large)
+        let second = try await cache.lookup(address)
+        #expect(second.source == .hit)
+        #expect(try await bytes(second, cache) == large)
+        await cache.drain()
+        try await cache.shutdown()
+        environment.close()
+        origin.stop()
+    }
+
     @Test func twoConcurrentMissesShareOneUpstreamRequest() async throws {
         let gate = Gate()
         try await with(routes: ["/npm:a@1.0.0/data.bin": gate.holdingBody(Self.binary)]) { fixture in

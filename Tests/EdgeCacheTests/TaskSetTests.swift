@@ -53,6 +53,30 @@ import Testing
     }
 }
 
+/// Callback work (an event-loop fetch) in the same set: drained like a task, cancelled by its hook.
+@Suite struct TaskSetCallbackWorkTests {
+    @Test func drainWaitsForCallbackWorkAndCancelsItWhenItOutlastsTheTimeout() async throws {
+        let tasks = TaskSet()
+        let begun = tasks.begin(cancel: {})
+        let finished = try #require(begun)
+        #expect(tasks.count == 1)
+        let drained = Task { await tasks.drain(timeout: .seconds(600)) }
+        try await Task.sleep(for: .milliseconds(50))
+        tasks.end(finished)
+        await drained.value
+        #expect(tasks.count == 0)
+
+        // Outlasting the drain: its cancel hook runs, and the drain waits for its end.
+        let cancelled = Shared(false)
+        let slow = Shared<Int?>(nil)
+        slow.update { $0 = tasks.begin { cancelled.update { $0 = true }; tasks.end(slow.value!) } }
+        await tasks.drain(timeout: .milliseconds(1))
+        #expect(cancelled.value && tasks.count == 0)
+        let late = tasks.begin(cancel: {})
+        #expect(late == nil, "a set whose drain timed out starts no callback work")
+    }
+}
+
 /// A value the tasks of a test share (a `Mutex` cannot be captured by their closures).
 final class Shared<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
