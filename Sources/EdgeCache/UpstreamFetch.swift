@@ -67,7 +67,8 @@ struct UpstreamFetch: Sendable {
             if let modified = stale.lastModified { request.headers.add(name: "If-Modified-Since", value: modified) }
         }
         let started = ContinuousClock.now
-        let (answer, cancel) = client.execute(request, on: client.nextLoop())
+        let loop = client.nextLoop()
+        let (answer, cancel) = client.execute(request, on: loop)
         guard let id = work.begin(cancel: cancel) else {
             cancel()
             return settle { $0.fail(EdgeCacheError(.upstreamUnavailable, "not fetching \(address): Wharf is shutting down")) }
@@ -85,11 +86,15 @@ struct UpstreamFetch: Sendable {
                 let now = Date().timeIntervalSince1970
                 if response.status == .ok, let (entry, body) = whole(response, address: address, now: now) {
                     store(entry, body: body) { stored in
-                        switch stored {
-                        case .success(let entry): settle { $0.publish(.stored(entry)) }
-                        case .failure(let error): settle { $0.fail(EdgeCacheError(.storage, "storing \(address) failed: \(error)")) }
+                        // Back on the event loop: the readers woken here answer there, and the
+                        // store's writer goes straight on to the next commit.
+                        loop.execute {
+                            switch stored {
+                            case .success(let entry): settle { $0.publish(.stored(entry)) }
+                            case .failure(let error): settle { $0.fail(EdgeCacheError(.storage, "storing \(address) failed: \(error)")) }
+                            }
+                            work.end(id)
                         }
-                        work.end(id)
                     }
                 } else {
                     work.start {

@@ -2,7 +2,7 @@
 /// crash, leak or grow without bound, and checks its round trip where one exists. The same
 /// functions run under libFuzzer (`scripts/fuzz`) and replay the committed corpora in `swift test`.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    case tarball, contentDecoding, multipart, moduleLexer, semver, configuration, json, cacheAddress, jsr, importMap, requestHead, systemRegister
+    case tarball, contentDecoding, multipart, moduleLexer, semver, configuration, json, cacheAddress, jsr, importMap, requestHead, systemRegister, upstreamResponse
 
     public func run(_ bytes: [UInt8]) {
         switch self {
@@ -18,6 +18,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .importMap: ImportMapFuzz.run(bytes)
         case .requestHead: RequestHeadFuzz.run(bytes)
         case .systemRegister: SystemRegisterFuzz.run(bytes)
+        case .upstreamResponse: UpstreamResponseFuzz.run(bytes)
         }
     }
 }
