@@ -42,6 +42,8 @@ public enum UpstreamResponseReplay {
             }
         }
         _ = try? channel.finish()
+        // Timers an embedded loop never ran (cancelled read timeouts) go with it.
+        try? channel.embeddedEventLoop.syncShutdownGracefully()
         return outcome
     }
 }

@@ -42,6 +42,13 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
+    /// The context holds this handler: letting go of it here ends the cycle when the channel closes.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        fail(.connectionClosed)
+        self.context = nil
+        onReusable = nil
+    }
+
     /// Sends `head` (and an empty body) and fulfils `promise` with the response head.
     func send(_ head: HTTPRequestHead, promise: EventLoopPromise<UpstreamResponse>) {
         guard case .idle = state, let context, context.channel.isActive else {
