@@ -136,6 +136,38 @@ import WharfTestSupport
         origin.stop()
     }
 
+    /// Answers NIO's decoder refuses (a head over its size limit, a status line that is not one):
+    /// the lookup fails as the upstream's fault, nothing is stored, and the next fetch works.
+    @Test func anOriginsMalformedOrOversizedHeadFailsTheFetchAndStoresNothing() async throws {
+        let huge = Array("HTTP/1.1 200 OK\r\nX-Padding: \(String(repeating: "p", count: 200_000))\r\nContent-Length: 2\r\n\r\nok".utf8)
+        let origin = try await RawOrigin.start { _, path in
+            switch path {
+            case "/npm:a@1.0.0/huge.js": .reply(huge)
+            case "/npm:a@1.0.0/garbage.js": .replyAndClose(Array("HTTP/1.1 2x0 What\r\n\r\n".utf8))
+            default: .reply(Array("HTTP/1.1 200 OK\r\nContent-Type: text/javascript\r\nContent-Length: 17\r\n\r\nexport default 1;".utf8))
+            }
+        }
+        let directory = TemporaryDirectory("edge-cache-malformed")
+        let environment = try StoreEnvironment(path: directory.path, options: StoreOptions(chunkSize: 4096))
+        let configuration = EdgeCacheConfiguration(upstreams: UpstreamSet(["ga.jspm.io": Origin("http://127.0.0.1:\(origin.port)")!]))
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let cache = try EdgeCache(blobs: try BlobStore(environment: environment), configuration: configuration, metrics: NOOPMetricsHandler.instance, logger: logger)
+        for path in ["/npm:a@1.0.0/huge.js", "/npm:a@1.0.0/garbage.js"] {
+            let address = try CacheAddress.parse(Substring("ga.jspm.io" + path), query: nil, upstreams: configuration.upstreams)
+            await #expect { _ = try await cache.lookup(address) } throws: { error in
+                (error as? EdgeCacheError)?.kind == .upstreamUnavailable
+            }
+            #expect(try cache.readEntry(address.key) == nil)
+        }
+        let fine = try CacheAddress.parse("ga.jspm.io/npm:a@1.0.0/fine.js", query: nil, upstreams: configuration.upstreams)
+        #expect(try await bytes(try await cache.lookup(fine), cache) == Array("export default 1;".utf8))
+        await cache.drain()
+        try await cache.shutdown()
+        environment.close()
+        origin.stop()
+    }
+
     @Test func twoConcurrentMissesShareOneUpstreamRequest() async throws {
         let gate = Gate()
         try await with(routes: ["/npm:a@1.0.0/data.bin": gate.holdingBody(Self.binary)]) { fixture in
