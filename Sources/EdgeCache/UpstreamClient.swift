@@ -159,8 +159,27 @@ final class UpstreamClient: Sendable {
         head.headers.replaceOrAdd(name: "Host", value: origin.authority)
         if let connection = pool.take(key) {
             handle.connection = connection
-            return connection.send(head, promise: promise)
+            // A kept-alive connection the origin closed in the meantime fails before its answer
+            // began: the request (a GET or HEAD, safe to repeat) goes once more, on a new connection.
+            let reused = loop.makePromise(of: UpstreamResponse.self)
+            reused.futureResult.assumeIsolated().whenComplete { result in
+                switch result {
+                case .success(let response): promise.succeed(response)
+                case .failure(UpstreamClientError.connectionClosed), .failure(UpstreamClientError.transport):
+                    guard !handle.cancelled else { return promise.fail(UpstreamClientError.cancelled) }
+                    self.open(key, head, on: loop, pool: pool, handle: handle, promise: promise)
+                case .failure(let error): promise.fail(error)
+                }
+            }
+            return connection.send(head, promise: reused)
         }
+        open(key, head, on: loop, pool: pool, handle: handle, promise: promise)
+    }
+
+    /// Sends `head` on a new connection, which joins `pool` when its answer ends.
+    private func open(
+        _ key: PoolKey, _ head: HTTPRequestHead, on loop: any EventLoop, pool: Pool, handle: ConnectionHandle, promise: EventLoopPromise<UpstreamResponse>
+    ) {
         connect(key, on: loop).assumeIsolated().whenComplete { result in
             switch result {
             case .success(let bound):

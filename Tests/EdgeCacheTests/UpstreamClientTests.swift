@@ -82,6 +82,24 @@ import WharfTestSupport
         origin.stop()
     }
 
+    /// The origin closes a kept-alive connection just as the next request goes out on it: that
+    /// request is sent again on a new connection, and the caller never sees the race.
+    @Test func aRequestOnAConnectionTheOriginDroppedIsSentAgain() async throws {
+        let origin = try await RawOrigin.start { index, _ in .replyOnceThenDrop(Self.ok("answer \(index)")) }
+        let client = Self.client()
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        var bodies: [String] = []
+        for _ in 0..<3 {
+            let response = try await client.execute(Self.request(origin.port, "/x"), on: loop)
+            bodies.append(String(buffer: try await response.body.collect(upTo: 100)))
+        }
+        // Requests 1 and 3 went on connections that then dropped them; each was sent again.
+        #expect(bodies == ["answer 0", "answer 2", "answer 4"])
+        #expect(origin.connections == 3)
+        await client.shutdown()
+        origin.stop()
+    }
+
     /// A fetch whose task is cancelled (a drain out of time) ends at once and closes its connection.
     @Test func cancellingARequestClosesItsConnection() async throws {
         let origin = try await RawOrigin.start { _, path in path == "/silent" ? .silent : .reply(Self.ok("after")) }
@@ -143,6 +161,9 @@ final class RawOrigin: Sendable {
         case replyAndClose([UInt8])
         /// Replies, then closes the connection a moment later, unasked.
         case replyThenCloseSoon([UInt8])
+        /// Replies to a connection's first request; its next one gets no answer, the connection closes
+        /// (an origin's keep-alive timeout racing a request).
+        case replyOnceThenDrop([UInt8])
         case silent
     }
 
@@ -188,6 +209,7 @@ final class RawOrigin: Sendable {
         typealias OutboundOut = ByteBuffer
         let shared: Shared
         var received: [UInt8] = []
+        var answered = 0
 
         init(shared: Shared) {
             self.shared = shared
@@ -216,9 +238,16 @@ final class RawOrigin: Sendable {
                 case .replyThenCloseSoon(let answer):
                     context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: answer)), promise: nil)
                     loop.scheduleTask(in: .milliseconds(50)) { context.close(promise: nil) }
+                case .replyOnceThenDrop(let answer):
+                    if answered == 0 {
+                        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: answer)), promise: nil)
+                    } else {
+                        context.close(promise: nil)
+                    }
                 case .silent:
                     break
                 }
+                answered += 1
             }
         }
 
