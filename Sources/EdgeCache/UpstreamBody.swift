@@ -51,10 +51,10 @@ public struct UpstreamBody: AsyncSequence, Sendable {
         private let state = Mutex(State())
         /// Asks the connection to read again (called off its event loop).
         private let resume: @Sendable () -> Void
-        /// Closes the connection: the reader gave up (its task was cancelled).
-        private let abandon: @Sendable () -> Void
+        /// Closes the connection: the reader gave up (its task was cancelled) before the end.
+        private let abandon: @Sendable (Storage) -> Void
 
-        init(resume: @escaping @Sendable () -> Void, abandon: @escaping @Sendable () -> Void) {
+        init(resume: @escaping @Sendable () -> Void, abandon: @escaping @Sendable (Storage) -> Void) {
             self.resume = resume
             self.abandon = abandon
         }
@@ -129,8 +129,10 @@ public struct UpstreamBody: AsyncSequence, Sendable {
                     }
                 }
             } onCancel: {
-                abandon()
+                // A body that already ended leaves its connection alone.
+                let ended = state.withLock { $0.ended }
                 finish(.cancelled)
+                if !ended { abandon(self) }
             }
         }
     }

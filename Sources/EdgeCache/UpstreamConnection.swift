@@ -55,6 +55,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
             return promise.fail(UpstreamClientError.connectionClosed)
         }
         state = .waitingHead(promise, isHEAD: head.method == .HEAD)
+        paused = false
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         readMore()
@@ -62,6 +63,13 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Closes the connection, failing whatever waits on it (a reader that gave up).
     func close() {
+        fail(.cancelled)
+    }
+
+    /// The reader of `storage` gave up: close, unless that body already ended (the connection may
+    /// be serving another request by now).
+    private func abandon(_ storage: UpstreamBody.Storage) {
+        guard case .body(let current, _, _) = state, current === storage else { return }
         fail(.cancelled)
     }
 
@@ -76,7 +84,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
             let this = NIOLoopBound(self, eventLoop: loop)
             let storage = UpstreamBody.Storage(
                 resume: { loop.execute { this.value.resumeReading() } },
-                abandon: { loop.execute { this.value.close() } }
+                abandon: { storage in loop.execute { this.value.abandon(storage) } }
             )
             let response = UpstreamResponse(status: head.status, headers: head.headers, body: UpstreamBody(storage: storage))
             state = .body(storage, keepAlive: head.isKeepAlive, head: (promise, response))

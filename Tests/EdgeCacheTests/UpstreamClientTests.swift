@@ -116,6 +116,27 @@ import WharfTestSupport
         origin.stop()
     }
 
+    /// A reader cancelled after its body ended leaves the connection alone: it is kept alive for
+    /// the next request (which may already be using it).
+    @Test func aReaderCancelledAfterItsBodyEndedKeepsTheConnection() async throws {
+        let origin = try await RawOrigin.start { index, _ in .reply(Self.ok("answer \(index)")) }
+        let client = Self.client()
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let first = try await client.execute(Self.request(origin.port, "/a"), on: loop)
+        let reader = Task {
+            try? await Task.sleep(for: .milliseconds(20))
+            return try? await first.body.collect(upTo: 100)
+        }
+        reader.cancel()
+        _ = await reader.value
+        try await Task.sleep(for: .milliseconds(20))
+        let second = try await client.execute(Self.request(origin.port, "/b"), on: loop)
+        #expect(String(buffer: try await second.body.collect(upTo: 100)) == "answer 1")
+        #expect(origin.connections == 1 && origin.closedConnections == 0)
+        await client.shutdown()
+        origin.stop()
+    }
+
     /// A body larger than the client buffers is read as the reader takes it, and arrives whole.
     @Test func aLargeBodyReadSlowlyArrivesWhole() async throws {
         let size = 6 << 20
