@@ -24,8 +24,9 @@ final class CDNHotLookup: Sendable {
     enum Outcome: Sendable {
         /// Answer with this entry (its hits counted already).
         case answer(HotEntry)
-        /// Hand the request on; `CDNRoutes` finds its outcome in `handOff`.
-        case handOn
+        /// Hand the request on with this outcome (put in `handOff` just before, on the event loop,
+        /// while the connection is open: its identity is then unique).
+        case handOn(Result<CacheResponse, EdgeCacheError>)
     }
 
     /// The edge-cache address of a raw request target, nil when it is not a `/cdn/` path or Wharf
@@ -44,13 +45,17 @@ final class CDNHotLookup: Sendable {
         return try? CacheAddress.parse(path.dropFirst(WharfURLs.cdnPrefix.count), query: query, upstreams: cache.configuration.upstreams)
     }
 
+    /// Whether a raw request target is a `/cdn/` path at all (before any string is made of it).
+    static func isCDN(_ target: ByteBuffer) -> Bool {
+        target.readableBytesView.starts(with: WharfURLs.cdnPrefix.utf8)
+    }
+
     /// Looks `address` up and calls `then` (on any thread) with what to do with the request.
-    func lookup(_ address: CacheAddress, target: String, connection: ObjectIdentifier, then: @escaping @Sendable (Outcome) -> Void) {
+    func lookup(_ address: CacheAddress, target: String, then: @escaping @Sendable (Outcome) -> Void) {
         let generation = hot.generation
         cache.lookup(address) { [self] result in
             guard case .success(let answer) = result, answer.entry.status == 200, case .stored(let ref, let preloaded?) = answer.body else {
-                handOff.put(result, target: target, connection: connection)
-                return then(.handOn)
+                return then(.handOn(result))
             }
             let now = Date.now.timeIntervalSince1970
             let file = FileAnswer.cdn(answer.entry, source: answer.source, ref: ref, now: now)

@@ -111,7 +111,8 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
                 let target = head.target(in: bytes)
                 if handedOn == 0, head.isHotCandidate, isWritable, let entry = cache.lookup(target) {
                     answer(head, bytes: bytes, with: entry, context: context)
-                } else if handedOn == 0, head.isHotCandidate, isWritable, let lookups, let address = lookups.address(of: String(buffer: target)) {
+                } else if handedOn == 0, head.isHotCandidate, isWritable, let lookups, CDNHotLookup.isCDN(target),
+                          let address = lookups.address(of: String(buffer: target)) {
                     if input.readableBytes > 0 { pending = input }
                     return lookUp(address, head: head, bytes: bytes, lookups: lookups, context: context)
                 } else {
@@ -128,7 +129,7 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
         deadlines.requestTaken()
         let loop = context.eventLoop
         let this = NIOLoopBound(self, eventLoop: loop)
-        lookups.lookup(address, target: String(buffer: head.target(in: bytes)), connection: ObjectIdentifier(context.channel)) { outcome in
+        lookups.lookup(address, target: String(buffer: head.target(in: bytes))) { outcome in
             if loop.inEventLoop {
                 this.value.lookedUp(outcome, head: head, bytes: bytes)
             } else {
@@ -145,8 +146,9 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .answer(let entry):
             deadlines.takenRequestEnded(answered: true)
             answer(head, bytes: bytes, with: entry, context: context)
-        case .handOn:
+        case .handOn(let result):
             deadlines.takenRequestEnded(answered: false)
+            lookups?.handOff.put(result, target: String(buffer: head.target(in: bytes)), connection: ObjectIdentifier(context.channel))
             handedOn += 1
             handedOnSinceReadComplete = true
             context.fireChannelRead(wrapInboundOut(bytes))
