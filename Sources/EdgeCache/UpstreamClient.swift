@@ -11,6 +11,9 @@ struct UpstreamRequest: Sendable {
     /// The path (and query) on the origin, percent-encoded, its base path included.
     let target: String
     var headers = HTTPHeaders()
+
+    /// The absolute URL, for messages and for resolving a redirect's `Location`.
+    var url: String { "\(origin.scheme)://\(origin.authority)\(target)" }
 }
 
 /// An origin's answer: its status and fields now, its body as it arrives.

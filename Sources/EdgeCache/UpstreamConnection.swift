@@ -11,7 +11,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     private enum State {
         case idle
-        case waitingHead(EventLoopPromise<UpstreamResponse>, isHEAD: Bool)
+        case waitingHead(EventLoopPromise<UpstreamResponse>)
         /// The head arrived; its promise is kept until the end of the read it came in, so a body
         /// that came along with it is there whole (`UpstreamBody.takeWhole`) when it is fulfilled.
         case body(UpstreamBody.Storage, keepAlive: Bool, head: (EventLoopPromise<UpstreamResponse>, UpstreamResponse)?)
@@ -54,7 +54,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         guard case .idle = state, let context, context.channel.isActive else {
             return promise.fail(UpstreamClientError.connectionClosed)
         }
-        state = .waitingHead(promise, isHEAD: head.method == .HEAD)
+        state = .waitingHead(promise)
         paused = false
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -77,7 +77,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         timer?.cancel()
         timer = nil
         switch (unwrapInboundIn(data), state) {
-        case (.head(let head), .waitingHead(let promise, _)):
+        case (.head(let head), .waitingHead(let promise)):
             // An interim answer (100 Continue, 103 Early Hints): the real one follows.
             if head.status.code < 200 { return }
             let loop = context.eventLoop
@@ -152,7 +152,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         let previous = state
         state = .closed
         switch previous {
-        case .waitingHead(let promise, _): promise.fail(error)
+        case .waitingHead(let promise): promise.fail(error)
         case .body(let storage, _, let head):
             storage.finish(error)
             head?.0.fail(error)

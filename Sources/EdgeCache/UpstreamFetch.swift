@@ -18,10 +18,6 @@ struct UpstreamFetch: Sendable {
     let logger: Logger
     let health: UpstreamHealth
 
-    func upstreamURL(_ address: CacheAddress) -> String? {
-        upstreamRequest(address).map { "\($0.origin.scheme)://\($0.origin.authority)\($0.target)" }
-    }
-
     /// The request for `address` at its host's origin, nil when the host is not allowlisted.
     func upstreamRequest(_ address: CacheAddress) -> UpstreamRequest? {
         guard let origin = configuration.upstreams.origin(for: address.host) else { return nil }
@@ -34,7 +30,7 @@ struct UpstreamFetch: Sendable {
     /// such as api.jspm.io's build queue). Returns the upstream's status.
     func forward(_ address: CacheAddress) async throws(EdgeCacheError) -> Int {
         guard !configuration.offline else { throw EdgeCacheError(.offlineMiss, "offline: not forwarding \(address)") }
-        guard let request = upstreamRequest(address), let url = upstreamURL(address) else {
+        guard let request = upstreamRequest(address) else {
             throw EdgeCacheError(.hostNotAllowed, "host '\(address.host)' is not in the upstream allowlist")
         }
         do {
@@ -42,7 +38,7 @@ struct UpstreamFetch: Sendable {
             _ = try? await response.body.collect(upTo: 1 << 20)
             return Int(response.status.code)
         } catch {
-            throw EdgeCacheError(.upstreamUnavailable, "could not reach \(url): \(error)")
+            throw EdgeCacheError(.upstreamUnavailable, "could not reach \(request.url): \(error)")
         }
     }
 
@@ -58,9 +54,10 @@ struct UpstreamFetch: Sendable {
             release()
             publish(flight)
         }
-        guard var request = upstreamRequest(address), let url = upstreamURL(address) else {
+        guard var request = upstreamRequest(address) else {
             return settle { $0.fail(EdgeCacheError(.hostNotAllowed, "host '\(address.host)' is not in the upstream allowlist")) }
         }
+        let url = request.url
         request.headers.add(name: "Accept-Encoding", value: "identity")
         if let stale, stale.status == 200 {
             if let etag = stale.upstreamETag { request.headers.add(name: "If-None-Match", value: etag) }
@@ -115,14 +112,19 @@ struct UpstreamFetch: Sendable {
     private func whole(_ response: UpstreamResponse, address: CacheAddress, now: Double) -> (CacheEntry, NewBody)? {
         let headers = response.headers
         let (contentType, lastModified) = describe(headers, address: address, now: now)
-        let coding = headers.first(name: "content-encoding").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        guard coding.isEmpty || coding == "identity", MediaType.isJavaScript(contentType) else { return nil }
+        guard contentCoding(headers) == nil, MediaType.isJavaScript(contentType) else { return nil }
         let expected = headers.first(name: "content-length").flatMap(Int.init)
         let limit = min(configuration.maxRelinkedSize, blobs.chunkSize, configuration.maxObjectSize)
         // The decoder ended the body at its Content-Length, so a whole body always matches it.
         guard (expected ?? 0) <= limit, let bytes = response.body.takeWhole(upTo: limit) else { return nil }
         let entry = entry200(headers, contentType: contentType, lastModified: lastModified, address: address, now: now)
         return (entry, held(Array(bytes.readableBytesView), address: address))
+    }
+
+    /// The coding the upstream applied to its body (lowercased), nil for none or `identity`.
+    private func contentCoding(_ headers: HTTPHeaders) -> String? {
+        let coding = headers.first(name: "content-encoding")?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return coding.isEmpty || coding == "identity" ? nil : coding
     }
 
     /// The type and validator a 200 is stored with: the upstream's, else the path's type and now.
@@ -212,7 +214,7 @@ struct UpstreamFetch: Sendable {
         }
         // Wharf asks for `identity`; an upstream may encode anyway. Decoded bytes are stored, never
         // the encoded ones under a plain type; a coding zlib cannot decode is refused.
-        let coding = headers.first(name: "content-encoding").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.flatMap { $0 == "identity" || $0.isEmpty ? nil : $0 }
+        let coding = contentCoding(headers)
         if let coding, !ContentDecoding.canDecode(coding) {
             throw EdgeCacheError(.upstreamUnavailable, "\(address): the upstream answered Content-Encoding: \(coding), which Wharf cannot decode; not stored")
         }

@@ -29,25 +29,25 @@ final class CDNHotLookup: Sendable {
         case handOn(Result<CacheResponse, EdgeCacheError>)
     }
 
-    /// The edge-cache address of a raw request target, nil when it is not a `/cdn/` path or Wharf
-    /// refuses it (then `CDNRoutes` says why).
-    func address(of target: String) -> CacheAddress? {
-        guard target.hasPrefix(WharfURLs.cdnPrefix) else { return nil }
+    /// The edge-cache address of a raw request target, and the target as text; nil when it is not
+    /// a `/cdn/` path (told on its bytes, before any string is made) or Wharf refuses it (then
+    /// `CDNRoutes` says why).
+    func address(of target: ByteBuffer) -> (address: CacheAddress, target: String)? {
+        guard target.readableBytesView.starts(with: WharfURLs.cdnPrefix.utf8) else { return nil }
+        let text = String(buffer: target)
         // As Hummingbird's URI reads it: the path up to `?`, the query up to `#`, nothing decoded.
         let path: Substring, query: String?
-        if let mark = target.firstIndex(of: "?") {
-            path = target[..<mark]
-            query = String(target[target.index(after: mark)...].prefix { $0 != "#" })
+        if let mark = text.firstIndex(of: "?") {
+            path = text[..<mark]
+            query = String(text[text.index(after: mark)...].prefix { $0 != "#" })
         } else {
-            path = Substring(target)
+            path = Substring(text)
             query = nil
         }
-        return try? CacheAddress.parse(path.dropFirst(WharfURLs.cdnPrefix.count), query: query, upstreams: cache.configuration.upstreams)
-    }
-
-    /// Whether a raw request target is a `/cdn/` path at all (before any string is made of it).
-    static func isCDN(_ target: ByteBuffer) -> Bool {
-        target.readableBytesView.starts(with: WharfURLs.cdnPrefix.utf8)
+        guard let address = try? CacheAddress.parse(path.dropFirst(WharfURLs.cdnPrefix.count), query: query, upstreams: cache.configuration.upstreams) else {
+            return nil
+        }
+        return (address, text)
     }
 
     /// Looks `address` up and calls `then` (on any thread) with what to do with the request.

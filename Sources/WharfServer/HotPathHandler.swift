@@ -111,10 +111,9 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
                 let target = head.target(in: bytes)
                 if handedOn == 0, head.isHotCandidate, isWritable, let entry = cache.lookup(target) {
                     answer(head, bytes: bytes, with: entry, context: context)
-                } else if handedOn == 0, head.isHotCandidate, isWritable, let lookups, CDNHotLookup.isCDN(target),
-                          let address = lookups.address(of: String(buffer: target)) {
+                } else if handedOn == 0, head.isHotCandidate, isWritable, let lookups, let (address, text) = lookups.address(of: target) {
                     if input.readableBytes > 0 { pending = input }
-                    return lookUp(address, head: head, bytes: bytes, lookups: lookups, context: context)
+                    return lookUp(address, target: text, head: head, bytes: bytes, lookups: lookups, context: context)
                 } else {
                     handedOn += 1
                     handedOnSinceReadComplete = true
@@ -124,22 +123,22 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func lookUp(_ address: CacheAddress, head: RequestHead, bytes: ByteBuffer, lookups: CDNHotLookup, context: ChannelHandlerContext) {
+    private func lookUp(_ address: CacheAddress, target: String, head: RequestHead, bytes: ByteBuffer, lookups: CDNHotLookup, context: ChannelHandlerContext) {
         lookingUp = true
         deadlines.requestTaken()
         let loop = context.eventLoop
         let this = NIOLoopBound(self, eventLoop: loop)
-        lookups.lookup(address, target: String(buffer: head.target(in: bytes))) { outcome in
+        lookups.lookup(address, target: target) { outcome in
             if loop.inEventLoop {
-                this.value.lookedUp(outcome, head: head, bytes: bytes)
+                this.value.lookedUp(outcome, target: target, head: head, bytes: bytes)
             } else {
-                loop.execute { this.value.lookedUp(outcome, head: head, bytes: bytes) }
+                loop.execute { this.value.lookedUp(outcome, target: target, head: head, bytes: bytes) }
             }
         }
     }
 
     /// Answers or hands on the looked-up request, then goes on with what came meanwhile.
-    private func lookedUp(_ outcome: CDNHotLookup.Outcome, head: RequestHead, bytes: ByteBuffer) {
+    private func lookedUp(_ outcome: CDNHotLookup.Outcome, target: String, head: RequestHead, bytes: ByteBuffer) {
         lookingUp = false
         guard let context, context.channel.isActive else { return }
         switch outcome {
@@ -148,7 +147,7 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
             answer(head, bytes: bytes, with: entry, context: context)
         case .handOn(let result):
             deadlines.takenRequestEnded(answered: false)
-            lookups?.handOff.put(result, target: String(buffer: head.target(in: bytes)), connection: ObjectIdentifier(context.channel))
+            lookups?.handOff.put(result, target: target, connection: ObjectIdentifier(context.channel))
             handedOn += 1
             handedOnSinceReadComplete = true
             context.fireChannelRead(wrapInboundOut(bytes))
