@@ -88,6 +88,11 @@ public final class EdgeCache: Sendable {
             return then(.success(response(entry, source: entry.isFresh(at: now) ? .hit : .stale, preloaded: preloaded)))
         }
         if offline {
+            // A fetch already under way (a whole body answered, its commit pending) contacts no one
+            // more: wait for its outcome to be in the store, then look again.
+            if let running = flights.withLock({ $0[address.key] }) {
+                return running.onSettled { _ in self.lookup(address, offline: offline, then: then) }
+            }
             return then(.failure(EdgeCacheError(.offlineMiss, "offline and not cached: \(address)")))
         }
         let stale = cached?.0
@@ -112,6 +117,9 @@ public final class EdgeCache: Sendable {
         } else {
             metrics.coalesced.increment()
         }
+        // A request that finds a whole body already out came after the answer: it waits for the
+        // commit and reads the entry like any hit, so a HIT is always in the store.
+        let joinedAfterHead = !leads && flight.hasHead
         flight.onHead { head in
             switch head {
             case .streaming(let contentType, let contentLength, let lastModified):
@@ -122,6 +130,15 @@ public final class EdgeCache: Sendable {
                 )
                 let live = CacheBody.live(LiveBody(flight: flight, contentLength: contentLength))
                 then(.success(CacheResponse(entry: entry, source: leads ? .miss : .coalesced, body: live, original: live)))
+            case .whole(let entry, let served, let original):
+                guard !joinedAfterHead else {
+                    return flight.onSettled { _ in self.lookup(address, offline: offline, then: then) }
+                }
+                // The same bytes as the stale copy: the upstream confirmed it, as a 304 would.
+                let source: CacheResponse.Source = stale?.status == 200 && entry.body?.sha256 == stale?.body?.sha256 ? .revalidated : (leads ? .miss : .coalesced)
+                let body = CacheBody.stored(entry.servedBody!, preloaded: served)
+                let originalBody = original.map { CacheBody.stored(entry.body!, preloaded: $0) } ?? body
+                then(.success(CacheResponse(entry: entry, source: source, body: body, original: originalBody)))
             case .stored(let entry):
                 let source: CacheResponse.Source = stale != nil && entry.body == stale?.body && entry.status == stale?.status ? .revalidated : (leads ? .miss : .coalesced)
                 // Read back with its body in one snapshot. A purge may have come in between, and then
@@ -172,11 +189,12 @@ public final class EdgeCache: Sendable {
     }
 
     /// Takes `flight` out of the joinable set, so a request that arrives after its outcome reads the
-    /// store instead of joining a finished fetch.
+    /// store instead of joining a finished fetch, and wakes those that wait for that (`onSettled`).
     private func release(_ flight: Flight, _ address: CacheAddress) {
         flights.withLock { flights in
             if flights[address.key] === flight { flights[address.key] = nil }
         }
+        flight.settle()
     }
 
     // MARK: maintenance

@@ -56,6 +56,9 @@ extension Flight {
         private var pendingID: BlobID?
         private var headWaiters: [HeadWaiter] = []
         private var readers: [Waiting] = []
+        /// The fetch's outcome is in the store (or failed to get there): see `awaitSettled`.
+        private(set) var isSettled = false
+        private var settleWaiters: [HeadWaiter] = []
 
         init(chunkSize: Int) {
             self.chunkSize = chunkSize
@@ -126,12 +129,30 @@ extension Flight {
             return wakeReady()
         }
 
+        /// The outcome's commit ended and the flight left the joinable set: requests that waited
+        /// for it (`awaitSettled`) read the store now.
+        mutating func settle() -> Wake {
+            guard !isSettled else { return Wake() }
+            isSettled = true
+            return wakeReady()
+        }
+
         // MARK: consumer side (requests)
 
         /// Hands `waiter` the head when there is one, or keeps it until one is published.
         mutating func awaitHead(_ waiter: HeadWaiter) -> Wake {
             guard let head else {
                 headWaiters.append(waiter)
+                return Wake()
+            }
+            return Wake(heads: [(waiter: waiter, head: head)])
+        }
+
+        /// Hands `waiter` the head once the flight is settled (at once when it is). A request that
+        /// joins a fetch whose whole body is already out waits here, then reads the committed entry.
+        mutating func awaitSettled(_ waiter: HeadWaiter) -> Wake {
+            guard isSettled, let head else {
+                settleWaiters.append(waiter)
                 return Wake()
             }
             return Wake(heads: [(waiter: waiter, head: head)])
@@ -164,6 +185,10 @@ extension Flight {
             if let head, !headWaiters.isEmpty {
                 wake.heads = headWaiters.map { (waiter: $0, head: head) }
                 headWaiters.removeAll()
+            }
+            if isSettled, let head, !settleWaiters.isEmpty {
+                wake.heads += settleWaiters.map { (waiter: $0, head: head) }
+                settleWaiters.removeAll()
             }
             var still: [Waiting] = []
             for waiting in readers {

@@ -9,6 +9,10 @@ enum FlightHead: Sendable {
     case streaming(contentType: String, contentLength: Int?, lastModified: String)
     /// A redirect, a negative answer or a revalidated entry, already in the store.
     case stored(CacheEntry)
+    /// A 200 whose whole body is in memory and on its way into the store: the requests waiting
+    /// now answer from these bytes, so no disk flush is on their path. The entry's refs carry the
+    /// final size and hash, but their ids are proposals (`PreparedBlob.ref`): never read them.
+    case whole(CacheEntry, served: ByteBuffer, original: ByteBuffer?)
     case failed(EdgeCacheError)
 }
 
@@ -44,6 +48,9 @@ final class Flight: Sendable {
 
     func fail(_ error: EdgeCacheError) { change { $0.fail(error) } }
 
+    /// The outcome's commit ended (or failed) and the flight left the joinable set.
+    func settle() { change { $0.settle() } }
+
     /// Runs `transition` under the lock and resumes the waiters it made ready after it.
     private func change(_ transition: (inout Machine) -> Machine.Wake) {
         let wake = machine.withLock { transition(&$0) }
@@ -57,6 +64,14 @@ final class Flight: Sendable {
     /// that publishes it: the hot path takes it back to its event loop, a task resumes.
     func onHead(_ waiter: @escaping @Sendable (FlightHead) -> Void) {
         change { $0.awaitHead(waiter) }
+    }
+
+    /// Whether the head is out already.
+    var hasHead: Bool { machine.withLock { $0.head != nil } }
+
+    /// Calls `waiter` once the flight is settled: its outcome is in the store, or failed to get there.
+    func onSettled(_ waiter: @escaping @Sendable (FlightHead) -> Void) {
+        change { $0.awaitSettled(waiter) }
     }
 
     func awaitHead() async -> FlightHead {

@@ -44,11 +44,12 @@ struct UpstreamFetch: Sendable {
 
 
     /// Starts one upstream request for `flight` on an event loop (the caller's, when it runs on
-    /// one). A 200 whose whole body came with its head, small enough to be held, is stored right
-    /// there in one transaction, with no task at all (most module misses); any other answer goes on
-    /// in a task of `work` (`handle`). `release` takes the flight out of the joinable set; it runs
-    /// before the outcome is published, so a request that arrives after the outcome reads the
-    /// store instead of joining a finished fetch.
+    /// one). A 200 whose whole body came with its head, small enough to be held, is answered from
+    /// memory and stored right there in one transaction, with no task at all (most module misses);
+    /// any other answer goes on in a task of `work` (`handle`). `release` takes the flight out of
+    /// the joinable set and settles it: it runs before a stored outcome is published, so a request
+    /// that arrives after it reads the store instead of joining a finished fetch, and after a whole
+    /// body's commit (see `answerThenStore`).
     func start(_ address: CacheAddress, into flight: Flight, stale: CacheEntry?, work: TaskSet, release: @escaping @Sendable () -> Void) {
         let settle: Settle = { publish in
             release()
@@ -82,14 +83,10 @@ struct UpstreamFetch: Sendable {
                 metrics.upstreamLatency.record(duration: ContinuousClock.now - started)
                 let now = Date().timeIntervalSince1970
                 if response.status == .ok, let (entry, body) = whole(response, address: address, now: now) {
-                    store(entry, body: body) { stored in
-                        // Back on the event loop: the readers woken here answer there, and the
-                        // store's writer goes straight on to the next commit.
+                    answerThenStore(entry, body: body.body, served: body.served, address: address, into: flight) {
+                        // Back on the event loop, so the store's writer goes straight on to the next commit.
                         loop.execute {
-                            switch stored {
-                            case .success(let entry): settle { $0.publish(.stored(entry)) }
-                            case .failure(let error): settle { $0.fail(EdgeCacheError(.storage, "storing \(address) failed: \(error)")) }
-                            }
+                            release()
                             work.end(id)
                         }
                     }
@@ -109,7 +106,7 @@ struct UpstreamFetch: Sendable {
 
     /// The entry and bodies of a 200 whose body came whole with its head, when it is one Wharf holds
     /// back (see `receive`) and fits one chunk; nil: read it as it arrives.
-    private func whole(_ response: UpstreamResponse, address: CacheAddress, now: Double) -> (CacheEntry, NewBody)? {
+    private func whole(_ response: UpstreamResponse, address: CacheAddress, now: Double) -> (CacheEntry, HeldBody)? {
         let headers = response.headers
         let (contentType, lastModified) = describe(headers, address: address, now: now)
         guard contentCoding(headers) == nil, MediaType.isJavaScript(contentType) else { return nil }
@@ -119,6 +116,27 @@ struct UpstreamFetch: Sendable {
         guard (expected ?? 0) <= limit, let bytes = response.body.takeWhole(upTo: limit) else { return nil }
         let entry = entry200(headers, contentType: contentType, lastModified: lastModified, address: address, now: now)
         return (entry, held(Array(bytes.readableBytesView), address: address))
+    }
+
+    /// A whole held module: the requests waiting for it answer from memory at once, and the
+    /// flight stays joinable until the commit ends (`then`), so one that comes meanwhile waits for
+    /// the committed entry instead of fetching again. The disk flush is on nobody's path; a failed
+    /// commit is logged, and the next request fetches anew.
+    private func answerThenStore(
+        _ entry: CacheEntry, body: BlobStore.PreparedBlob, served: BlobStore.PreparedBlob?, address: CacheAddress, into flight: Flight,
+        then: @escaping @Sendable () -> Void
+    ) {
+        var answered = entry
+        answered.body = body.ref
+        answered.served = served?.ref
+        let original = ByteBuffer(bytes: body.bytes)
+        flight.publish(.whole(answered, served: served.map { ByteBuffer(bytes: $0.bytes) } ?? original, original: served == nil ? nil : original))
+        store(entry, body: .prepared(body, served: served)) { [logger] stored in
+            if case .failure(let error) = stored {
+                logger.warning("answered from memory but not stored", metadata: ["url": "\(address)", "error": "\(error)"])
+            }
+            then()
+        }
     }
 
     /// The coding the upstream applied to its body (lowercased), nil for none or `identity`.
@@ -144,9 +162,11 @@ struct UpstreamFetch: Sendable {
 
     /// A held module's bodies, written with its entry: the upstream's bytes, and the relinked copy
     /// Wharf serves when the module has root-relative specifiers.
-    private func held(_ bytes: [UInt8], address: CacheAddress) -> NewBody {
+    private typealias HeldBody = (body: BlobStore.PreparedBlob, served: BlobStore.PreparedBlob?)
+
+    private func held(_ bytes: [UInt8], address: CacheAddress) -> HeldBody {
         let relinked = RootRelativeSpecifiers.relativize(bytes, modulePath: address.encodedPath)
-        return .prepared(blobs.prepare(bytes), served: relinked.map { blobs.prepare($0) })
+        return (blobs.prepare(bytes), relinked.map { blobs.prepare($0) })
     }
 
     /// The rest of a fetch whose answer is not a whole held module: streams, revalidations,
@@ -304,8 +324,10 @@ struct UpstreamFetch: Sendable {
             try Task.checkCancellation()
             let entry = entry200(headers, contentType: contentType, lastModified: lastModified, address: address, now: now)
             if deferred, let held {
-                let stored = try await store(entry, body: self.held(held, address: address))
-                settle { $0.publish(.stored(stored)) }
+                let bodies = self.held(held, address: address)
+                await withCheckedContinuation { done in
+                    answerThenStore(entry, body: bodies.body, served: bodies.served, address: address, into: flight) { done.resume() }
+                }
                 return
             }
             let finished = try await writer.finish()

@@ -66,11 +66,14 @@ public final class BlobStore: Sendable {
     /// chunks, no transaction of its own): many small files then cost one commit, not one each.
     public struct PreparedBlob: Sendable {
         public let bytes: [UInt8]
-        public let sha256: [UInt8]
+        /// What `commit` returns unless an identical blob is stored already (then that one's ref,
+        /// with another id): size and hash are final, the id is only a proposal.
+        public let ref: BlobRef
+        public var sha256: [UInt8] { ref.sha256 }
     }
 
     public func prepare(_ bytes: [UInt8]) -> PreparedBlob {
-        PreparedBlob(bytes: bytes, sha256: Array(SHA256.hash(data: bytes)))
+        PreparedBlob(bytes: bytes, ref: BlobRef(id: BlobID.random(), size: bytes.count, chunkSize: chunkSize, sha256: Array(SHA256.hash(data: bytes))))
     }
 
     /// Writes a prepared body (or references an identical stored one) inside the caller's transaction.
@@ -80,7 +83,7 @@ public final class BlobStore: Sendable {
             try writeInfo(ref, refs: refs + 1, in: txn)
             return ref
         }
-        let ref = BlobRef(id: BlobID.random(), size: blob.bytes.count, chunkSize: chunkSize, sha256: blob.sha256)
+        let ref = blob.ref
         var index = 0, offset = 0
         try blob.bytes.withUnsafeBytes { raw in
             while offset < raw.count {

@@ -1,3 +1,4 @@
+import Dispatch
 import Hummingbird
 import Logging
 import Metrics
@@ -90,12 +91,49 @@ import WharfTestSupport
             let (first, firstBytes) = try await lookup("/npm:a@1.0.0/index.js", in: fixture)
             #expect(first == .miss)
             #expect(firstBytes == Self.module)
-            // Body, hash index and entry in one transaction: no pending chunk written on its own.
-            #expect(fixture.cache.environment.lastCommittedTransaction() == before + 1)
-            #expect(try fixture.cache.blobs.statistics().pending == 0)
+            // A hit is read from the store, so the miss's commit is done once it is answered.
             let (second, secondBytes) = try await lookup("/npm:a@1.0.0/index.js", in: fixture)
             #expect(second == .hit)
             #expect(secondBytes == Self.module)
+            // Body, hash index and entry in one transaction: no pending chunk written on its own.
+            #expect(fixture.cache.environment.lastCommittedTransaction() == before + 1)
+            #expect(try fixture.cache.blobs.statistics().pending == 0)
+        }
+    }
+
+    /// A whole module is answered from memory while its commit waits (here behind a write that
+    /// holds the store's writer): no disk flush is on the miss's path. Requests that come after
+    /// the answer, online or offline, wait for the commit and read the entry as hits; none of them
+    /// asks the origin again.
+    @Test(.timeLimit(.minutes(1))) func aWholeModuleIsAnsweredBeforeItsCommitAndLaterRequestsReadTheCommittedEntry() async throws {
+        try await with(routes: ["/npm:a@1.0.0/index.js": TestOrigin.file(Self.module)]) { fixture in
+            let cache = fixture.cache, address = try fixture.address("/npm:a@1.0.0/index.js")
+            let entered = DispatchSemaphore(value: 0), proceed = DispatchSemaphore(value: 0)
+            let holder = Task { try await cache.environment.write { _ in entered.signal(); proceed.wait() } }
+            await withCheckedContinuation { done in DispatchQueue.global().async { entered.wait(); done.resume() } }
+
+            let first = try await cache.lookup(address)
+            #expect(first.source == .miss)
+            #expect(try await bytes(first, cache) == Self.module)
+            #expect(first.entry.etag == "\"\(cache.blobs.prepare(Self.module).ref.sha256Hex)\"", "the ETag is known before the commit")
+            #expect(try cache.readEntry(address.key) == nil, "the commit still waits for the writer")
+            #expect(cache.maintenance.inFlight == 1, "the flight stays joinable until its commit ends")
+
+            // Both join the flight now, synchronously, while its commit waits.
+            let (later, answered) = AsyncStream.makeStream(of: Result<CacheResponse, EdgeCacheError>.self)
+            cache.lookup(address) { answered.yield($0) }
+            cache.lookup(address, offline: true) { answered.yield($0) }
+            proceed.signal()
+            try await holder.value
+            var answers: [CacheResponse] = []
+            for await result in later {
+                answers.append(try result.get())
+                if answers.count == 2 { break }
+            }
+            #expect(answers.map(\.source) == [.hit, .hit])
+            for answer in answers { #expect(try await bytes(answer, cache) == Self.module) }
+            #expect(try cache.readEntry(address.key)?.0.etag == first.entry.etag)
+            #expect(fixture.origin.count("/npm:a@1.0.0/index.js") == 1)
         }
     }
 

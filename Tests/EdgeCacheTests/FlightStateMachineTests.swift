@@ -44,6 +44,7 @@ import Testing
         switch head {
         case .streaming(_, let length, _): "streaming \(length.map(String.init) ?? "?")"
         case .stored(let entry): "stored \(entry.status)"
+        case .whole(let entry, let served, _): "whole \(entry.status) \(String(buffer: served))"
         case .failed(let error): "failed \(error.message)"
         }
     }
@@ -54,6 +55,22 @@ import Testing
         #expect(machine.awaitHead("b").isEmpty)
         #expect(heads(machine.publish(streaming)) == ["a: streaming 6", "b: streaming 6"])
         #expect(heads(machine.awaitHead("c")) == ["c: streaming 6"])
+    }
+
+    /// Waiters for the settled flight (requests that came after a whole body was answered) wait
+    /// for `settle`, whichever comes first of it and the head; later ones get the head at once.
+    @Test func settleWaitersWaitForTheCommitAndTheHead() {
+        var machine = Machine(chunkSize: 4)
+        #expect(machine.awaitSettled("a").isEmpty)
+        #expect(machine.publish(streaming).heads.isEmpty, "published, not settled: a waits on")
+        #expect(heads(machine.settle()) == ["a: streaming 6"])
+        #expect(heads(machine.awaitSettled("b")) == ["b: streaming 6"])
+        #expect(machine.settle().isEmpty, "settled once")
+
+        var early = Machine(chunkSize: 4)
+        #expect(early.settle().isEmpty)
+        #expect(early.awaitSettled("c").isEmpty, "settled before its head: c waits for the head")
+        #expect(heads(early.publish(streaming)) == ["c: streaming 6"])
     }
 
     @Test func theHeadIsPublishedOnce() {
