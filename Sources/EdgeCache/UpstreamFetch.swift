@@ -126,17 +126,19 @@ struct UpstreamFetch: Sendable {
         _ entry: CacheEntry, body: BlobStore.PreparedBlob, served: BlobStore.PreparedBlob?, address: CacheAddress, into flight: Flight,
         then: @escaping @Sendable () -> Void
     ) {
-        var answered = entry
-        answered.body = body.ref
-        answered.served = served?.ref
-        let original = ByteBuffer(bytes: body.bytes)
-        flight.publish(.whole(answered, served: served.map { ByteBuffer(bytes: $0.bytes) } ?? original, original: served == nil ? nil : original))
+        // Queued before the answer goes out, so a purge that follows the answer is behind it in
+        // the writer's queue and finds it.
         store(entry, body: .prepared(body, served: served)) { [logger] stored in
             if case .failure(let error) = stored {
                 logger.warning("answered from memory but not stored", metadata: ["url": "\(address)", "error": "\(error)"])
             }
             then()
         }
+        var answered = entry
+        answered.body = body.ref
+        answered.served = served?.ref
+        let original = ByteBuffer(bytes: body.bytes)
+        flight.publish(.whole(answered, served: served.map { ByteBuffer(bytes: $0.bytes) } ?? original, original: served == nil ? nil : original))
     }
 
     /// The coding the upstream applied to its body (lowercased), nil for none or `identity`.

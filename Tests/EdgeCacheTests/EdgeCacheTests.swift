@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Hummingbird
 import Logging
 import Metrics
@@ -110,7 +111,8 @@ import WharfTestSupport
             let cache = fixture.cache, address = try fixture.address("/npm:a@1.0.0/index.js")
             let entered = DispatchSemaphore(value: 0), proceed = DispatchSemaphore(value: 0)
             let holder = Task { try await cache.environment.write { _ in entered.signal(); proceed.wait() } }
-            await withCheckedContinuation { done in DispatchQueue.global().async { entered.wait(); done.resume() } }
+            // Waited for on a thread of its own: a blocked thread of Swift's pool could starve the origin.
+            await withCheckedContinuation { done in Thread { entered.wait(); done.resume() }.start() }
 
             let first = try await cache.lookup(address)
             #expect(first.source == .miss)

@@ -57,7 +57,7 @@ import WharfTestSupport
         await #expect(throws: UpstreamClientError.self) { _ = try await cut.body.collect(upTo: 1 << 20) }
         // Nothing is listening: the connection is refused, and the error says so.
         let closed = try await RawOrigin.start { _, _ in .silent }
-        closed.stop()
+        await closed.close()
         await #expect { _ = try await client.execute(Self.request(closed.port, "/x")) } throws: { error in
             guard case UpstreamClientError.connect = error else { return false }
             return true
@@ -224,6 +224,9 @@ final class RawOrigin: Sendable {
     }
 
     func stop() { channel.close(promise: nil) }
+
+    /// Stops listening and waits until the socket is closed, so a connect after it is refused.
+    func close() async { try? await channel.close().get() }
 
     private final class Connection: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
