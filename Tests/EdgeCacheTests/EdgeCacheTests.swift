@@ -102,21 +102,24 @@ import WharfTestSupport
         }
     }
 
+    /// Holds the store's writer with a write that waits, then misses the fixture's module: the
+    /// answer comes while the module's commit is queued behind the held write.
+    func missBehindAHeldWriter(_ fixture: Fixture) async throws -> (EdgeCache, CacheAddress, HeldWriter, CacheResponse) {
+        let cache = fixture.cache, address = try fixture.address("/npm:a@1.0.0/index.js")
+        let writer = await HeldWriter.hold(cache.environment)
+        let first = try await cache.lookup(address)
+        #expect(first.source == .miss)
+        #expect(try await bytes(first, cache) == Self.module)
+        return (cache, address, writer, first)
+    }
+
     /// A whole module is answered from memory while its commit waits (here behind a write that
     /// holds the store's writer): no disk flush is on the miss's path. Requests that come after
     /// the answer, online or offline, wait for the commit and read the entry as hits; none of them
     /// asks the origin again.
     @Test(.timeLimit(.minutes(1))) func aWholeModuleIsAnsweredBeforeItsCommitAndLaterRequestsReadTheCommittedEntry() async throws {
         try await with(routes: ["/npm:a@1.0.0/index.js": TestOrigin.file(Self.module)]) { fixture in
-            let cache = fixture.cache, address = try fixture.address("/npm:a@1.0.0/index.js")
-            let entered = DispatchSemaphore(value: 0), proceed = DispatchSemaphore(value: 0)
-            let holder = Task { try await cache.environment.write { _ in entered.signal(); proceed.wait() } }
-            // Waited for on a thread of its own: a blocked thread of Swift's pool could starve the origin.
-            await withCheckedContinuation { done in Thread { entered.wait(); done.resume() }.start() }
-
-            let first = try await cache.lookup(address)
-            #expect(first.source == .miss)
-            #expect(try await bytes(first, cache) == Self.module)
+            let (cache, address, writer, first) = try await missBehindAHeldWriter(fixture)
             #expect(first.entry.etag == "\"\(cache.blobs.prepare(Self.module).ref.sha256Hex)\"", "the ETag is known before the commit")
             #expect(try cache.readEntry(address.key) == nil, "the commit still waits for the writer")
             #expect(cache.maintenance.inFlight == 1, "the flight stays joinable until its commit ends")
@@ -125,8 +128,7 @@ import WharfTestSupport
             let (later, answered) = AsyncStream.makeStream(of: Result<CacheResponse, EdgeCacheError>.self)
             cache.lookup(address) { answered.yield($0) }
             cache.lookup(address, offline: true) { answered.yield($0) }
-            proceed.signal()
-            try await holder.value
+            await writer.release()
             var answers: [CacheResponse] = []
             for await result in later {
                 answers.append(try result.get())
@@ -135,6 +137,31 @@ import WharfTestSupport
             #expect(answers.map(\.source) == [.hit, .hit])
             for answer in answers { #expect(try await bytes(answer, cache) == Self.module) }
             #expect(try cache.readEntry(address.key)?.0.etag == first.entry.etag)
+            #expect(fixture.origin.count("/npm:a@1.0.0/index.js") == 1)
+        }
+    }
+
+    /// A whole module whose commit fails (here the store closes while the commit waits) was
+    /// answered all the same, and its flight settles: a request that waited for the commit goes on
+    /// and is told the store's error instead of hanging.
+    @Test(.timeLimit(.minutes(1))) func aWholeModuleWhoseCommitFailsIsAnsweredAndItsWaitersGoOn() async throws {
+        try await with(routes: ["/npm:a@1.0.0/index.js": TestOrigin.file(Self.module)]) { fixture in
+            let (cache, address, writer, _) = try await missBehindAHeldWriter(fixture)
+            let (later, answered) = AsyncStream.makeStream(of: Result<CacheResponse, EdgeCacheError>.self)
+            cache.lookup(address) { answered.yield($0) }
+
+            // The store closes behind the held write: the module's commit, queued before the close, fails.
+            Thread { cache.environment.close() }.start()
+            while cache.environment.lastCommittedTransaction() != 0 { await Task.yield() }
+            await writer.release()
+            var outcome: Result<CacheResponse, EdgeCacheError>?
+            for await result in later { outcome = result; break }
+            guard case .failure(let error) = outcome else {
+                Issue.record("expected the store's error, got \(String(describing: outcome))")
+                return
+            }
+            #expect(error.kind == .storage)
+            #expect(cache.maintenance.inFlight == 0, "the flight settled")
             #expect(fixture.origin.count("/npm:a@1.0.0/index.js") == 1)
         }
     }
@@ -279,6 +306,32 @@ import WharfTestSupport
 }
 
 /// Holds an origin's answers until the test opens it, and tells the test when a request arrived.
+/// A write that holds the store's writer until `release`, so the commits queued meanwhile wait.
+struct HeldWriter: Sendable {
+    private let proceed = DispatchSemaphore(value: 0)
+    private let holding: Task<Void, any Error>
+
+    private init(_ environment: StoreEnvironment, entered: DispatchSemaphore) {
+        let proceed = proceed
+        holding = Task { try await environment.write { _ in entered.signal(); proceed.wait() } }
+    }
+
+    /// Returns once the holding write runs. Waited for on a thread of its own: a blocked thread of
+    /// Swift's pool could starve the test's origin.
+    static func hold(_ environment: StoreEnvironment) async -> HeldWriter {
+        let entered = DispatchSemaphore(value: 0)
+        let writer = HeldWriter(environment, entered: entered)
+        await withCheckedContinuation { done in Thread { entered.wait(); done.resume() }.start() }
+        return writer
+    }
+
+    /// Lets the holding write end, and waits for it (it fails when the store closed meanwhile).
+    func release() async {
+        proceed.signal()
+        _ = try? await holding.value
+    }
+}
+
 struct Gate: Sendable {
     private let arrivals: AsyncStream<Void>
     private let arrived: AsyncStream<Void>.Continuation
