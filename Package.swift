@@ -154,6 +154,7 @@ let package = Package(
             dependencies: [
                 "WharfServer", "EdgeCache", "Storage", "Registry", "Tarball", "WharfTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),

@@ -111,6 +111,8 @@ final class HotPathHandler: ChannelInboundHandler, RemovableChannelHandler {
                 let target = head.target(in: bytes)
                 if handedOn == 0, head.isHotCandidate, isWritable, let entry = cache.lookup(target) {
                     answer(head, bytes: bytes, with: entry, context: context)
+                    // Hits only: after a miss's answer the loop has the upstream's work to do.
+                    slot?.tickYield.afterThisTick(on: context.eventLoop)
                 } else if handedOn == 0, head.isHotCandidate, isWritable, let lookups, let (address, text) = lookups.address(of: target) {
                     if input.readableBytes > 0 { pending = input }
                     return lookUp(address, target: text, head: head, bytes: bytes, lookups: lookups, context: context)

@@ -48,6 +48,8 @@ final class HotCounters: Sendable {
         let requests = Atomic<Int>(0)
         let bytes = Atomic<Int>(0)
         let edgeCacheHits = Atomic<Int>(0)
+        /// The loop's yield (the slot is the hot path's one object per event loop).
+        let tickYield = TickYield()
 
         /// On the slot's own event loop only: a load and a store, no read-modify-write.
         func count(bytes sent: Int, edgeCacheHit: Bool) {
