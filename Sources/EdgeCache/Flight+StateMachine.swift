@@ -57,7 +57,7 @@ extension Flight {
         private var headWaiters: [HeadWaiter] = []
         private var readers: [Waiting] = []
         /// The fetch's outcome is in the store (or failed to get there): see `awaitSettled`.
-        private(set) var isSettled = false
+        private var isSettled = false
         private var settleWaiters: [HeadWaiter] = []
 
         init(chunkSize: Int) {

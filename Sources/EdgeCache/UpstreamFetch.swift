@@ -83,7 +83,7 @@ struct UpstreamFetch: Sendable {
                 metrics.upstreamLatency.record(duration: ContinuousClock.now - started)
                 let now = Date().timeIntervalSince1970
                 if response.status == .ok, let (entry, body) = whole(response, address: address, now: now) {
-                    answerThenStore(entry, body: body.body, served: body.served, address: address, into: flight) {
+                    answerThenStore(entry, held: body, address: address, into: flight) {
                         // Back on the event loop, so the store's writer goes straight on to the next commit.
                         loop.execute {
                             release()
@@ -122,10 +122,8 @@ struct UpstreamFetch: Sendable {
     /// flight stays joinable until the commit ends (`then`), so one that comes meanwhile waits for
     /// the committed entry instead of fetching again. The disk flush is on nobody's path; a failed
     /// commit is logged, and the next request fetches anew.
-    private func answerThenStore(
-        _ entry: CacheEntry, body: BlobStore.PreparedBlob, served: BlobStore.PreparedBlob?, address: CacheAddress, into flight: Flight,
-        then: @escaping @Sendable () -> Void
-    ) {
+    private func answerThenStore(_ entry: CacheEntry, held: HeldBody, address: CacheAddress, into flight: Flight, then: @escaping @Sendable () -> Void) {
+        let (body, served) = held
         // Queued before the answer goes out, so a purge that follows the answer is behind it in
         // the writer's queue and finds it.
         store(entry, body: .prepared(body, served: served)) { [logger] stored in
@@ -328,7 +326,7 @@ struct UpstreamFetch: Sendable {
             if deferred, let held {
                 let bodies = self.held(held, address: address)
                 await withCheckedContinuation { done in
-                    answerThenStore(entry, body: bodies.body, served: bodies.served, address: address, into: flight) { done.resume() }
+                    answerThenStore(entry, held: bodies, address: address, into: flight) { done.resume() }
                 }
                 return
             }
